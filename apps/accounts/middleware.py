@@ -23,4 +23,8 @@ class UserTimezoneMiddleware:
             timezone.activate(tz)
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # Threads are reused across requests: never leak one user's zone into the next.
+            timezone.deactivate()

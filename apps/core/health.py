@@ -41,6 +41,13 @@ def check_broker() -> str | None:
     return None
 
 
+def last_worker_heartbeat() -> str:
+    from apps.core.models import WorkerHeartbeat
+
+    beat = WorkerHeartbeat.objects.order_by("-seen_at").first()
+    return beat.seen_at.isoformat() if beat else "never"
+
+
 def health_report() -> tuple[bool, dict[str, str]]:
     results = {}
     healthy = True
@@ -52,4 +59,6 @@ def health_report() -> tuple[bool, dict[str, str]]:
         else:
             results[name] = "ok" if problem is None else f"unreachable: {problem}"
         healthy = healthy and problem is None
+    if results["database"] == "ok":
+        results["worker_last_seen"] = last_worker_heartbeat()
     return healthy, results

@@ -15,6 +15,8 @@ if not ALLOWED_HOSTS:
 if not DATABASE_URL or not REDIS_URL:  # noqa: F405
     raise ImproperlyConfigured("Production needs DATABASE_URL and REDIS_URL.")
 
+# WhiteNoise serves the collected, hashed static files right after the security middleware.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from apps.bank.bankfile import read_bank
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_round_trips_the_shipped_bank(tmp_path):
+    call_command("loadbank", str(settings.BANK_DIR), stdout=io.StringIO())
+    call_command("exportbank", str(tmp_path), stdout=io.StringIO())
+    original = read_bank(settings.BANK_DIR)
+    exported = read_bank(tmp_path)
+    assert [q.content() for q in exported.questions] == [q.content() for q in original.questions]
+    assert exported.resources == original.resources
+    assert exported.topics == original.topics
+
+
+def test_it_exports_a_status_other_than_published(tmp_path):
+    from apps.bank.models import Question
+    from tests.factories import load_small_bank
+
+    load_small_bank()
+    Question.objects.filter(slug="serialization-fixture-reduce").update(status="retired")
+    call_command("exportbank", str(tmp_path), stdout=io.StringIO())
+    exported = {q.id: q for q in read_bank(tmp_path).questions}
+    assert exported["serialization-fixture-reduce"].status == "retired"
+    assert exported["hub-risks-fixture-defences"].status == "published"

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import factory
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from apps.accounts.models import Profile
+from apps.accounts.services import instructor_grant
+from apps.bank.bankfile import read_bank
+from apps.bank.services import bank_load
+
+PASSWORD = "correct horse battery staple"
+FIXTURE_BANK = Path(__file__).parent / "fixtures" / "bank"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    profile = factory.RelatedFactory("tests.factories.ProfileFactory", factory_related_name="user")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Profile
+        django_get_or_create = ("user",)
+
+
+class InstructorFactory(UserFactory):
+    @factory.post_generation
+    def instructor(obj, create, extracted, **kwargs):
+        if create:
+            instructor_grant(user=obj)
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+def write_bank(folder: Path, questions_yaml: str, name: str = "questions.yaml") -> Path:
+    """A bank folder with the repository's topics and resources and the given questions."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for registry in ("resources.yaml", "topics.yaml"):
+        (folder / registry).write_text((settings.BANK_DIR / registry).read_text())
+    (folder / name).write_text(questions_yaml)
+    return folder
+
+
+def load_small_bank():
+    return bank_load(bank=read_bank(FIXTURE_BANK))
