@@ -60,3 +60,19 @@ def small_bank(db):
     from tests.factories import load_small_bank
 
     return load_small_bank()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_where_the_test_says(request, settings):
+    """Tests run tasks in-process unless they ask for a real worker (`worker` marker), so a
+    stray task never waits in a Redis queue for a worker that is not there."""
+    settings.CELERY_ENABLED = bool(request.node.get_closest_marker("worker"))
+
+
+@pytest.fixture
+def real_worker(transactional_db):
+    from tests.worker import start_worker, stop_worker
+
+    process = start_worker()
+    yield process
+    stop_worker(process)

@@ -79,7 +79,7 @@ def bank_load(*, bank: Bank, force: bool = False, dry_run: bool = False) -> Load
                 slug=r.slug, defaults={"title": r.title, "publisher": r.publisher, "year": r.year,
                                        "url": r.url, "kind": r.kind, "position": i})
         existing = {
-            q.slug: q for q in Question.objects.select_for_update().select_related("current_version")
+            q.slug: q for q in Question.objects.select_for_update(of=("self",)).select_related("current_version")
         }
         positions: dict[str, int] = {}
         for data in bank.questions:

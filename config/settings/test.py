@@ -14,3 +14,5 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "1000/mi
 # Keep tests on Redis apart from anything else using the same server.
 if REDIS_URL:  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = "asc-test"  # noqa: F405
+# Test workers listen on their own queue, so a test run never feeds anyone else's worker.
+CELERY_TASK_DEFAULT_QUEUE = "asc-test"

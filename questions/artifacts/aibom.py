@@ -274,7 +274,7 @@ def validator_approach_error() -> str:
 def consumer_on_1_4_schema() -> str:
     bom = {
         "bomFormat": "CycloneDX",
-        "specVersion": "1.4",
+        "specVersion": "1.6",
         "version": 1,
         "components": [{
             "type": "machine-learning-model",

@@ -149,11 +149,11 @@ def overlapping_offsets() -> str:
     header = json.dumps(
         {
             "head.weight": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 16]},
-            "tail.weight": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 16]},
+            "tail.weight": {"dtype": "F32", "shape": [2, 2], "data_offsets": [8, 24]},
         },
         separators=(",", ":"),
     ).encode()
-    crafted = struct.pack("<Q", len(header)) + header + bytes(16)
+    crafted = struct.pack("<Q", len(header)) + header + bytes(24)
     return (
         "header of crafted.safetensors:\n"
         + _pretty_header(header)
@@ -180,7 +180,33 @@ def duplicate_keys() -> str:
     )
 
 
+def metadata_origin_claims() -> str:
+    # Header built by hand in a fixed order (the Rust writer does not fix the order of several
+    # metadata keys), then checked with the real loader so the file is a valid safetensors file.
+    header = json.dumps(
+        {
+            "__metadata__": {
+                "format": "pt",
+                "producer": "BigLab Research",
+                "license": "apache-2.0",
+                "training_data": "curated-web-2024 (deduplicated, PII-filtered)",
+            },
+            "classifier.weight": {"dtype": "F32", "shape": [2, 4], "data_offsets": [0, 32]},
+        },
+        separators=(",", ":"),
+    ).encode()
+    header += b" " * (-(8 + len(header)) % 8)
+    blob = struct.pack("<Q", len(header)) + header + np.zeros(8, dtype=np.float32).tobytes()
+    return (
+        f"N = {len(header)}\n"
+        + _pretty_header(header)
+        + "\n>>> safetensors.numpy.load(data)\n"
+        + _try_load(blob)
+    )
+
+
 ARTIFACTS = {
+    "model-provenance-metadata-origin-claims": metadata_origin_claims,
     "serialization-safetensors-overlapping-offsets": overlapping_offsets,
     "ml-library-vulns-safetensors-duplicate-keys": duplicate_keys,
     "serialization-safetensors-length-prefix-hexdump": length_prefix_hexdump,

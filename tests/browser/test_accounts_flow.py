@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_visitor_signs_up_logs_in_and_opens_the_resources(page, small_bank):
+    page.goto("/")
+    page.get_by_role("navigation").get_by_text("Sign up").click()
+    page.get_by_label("Username").fill("grace")
+    page.get_by_label("Email").fill("grace@example.com")
+    page.get_by_label("Password", exact=True).fill("a very long passphrase 42")
+    page.get_by_label("Password confirmation").fill("a very long passphrase 42")
+    page.get_by_role("main").get_by_role("button", name="Sign up").click()
+    page.get_by_text("Welcome, grace!").wait_for()
+
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("navigation").get_by_text("Log in").click()
+    page.get_by_label("Username").fill("grace")
+    page.get_by_label("Password").fill("a very long passphrase 42")
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Settings for grace").wait_for()
+
+    page.get_by_role("link", name="Resources").click()
+    page.get_by_role("heading", name="Curated resources").wait_for()
+    row = page.get_by_role("row", name="safetensors documentation")
+    assert row.get_by_role("cell").last.inner_text() == "1"
+    # The CSP blocks nothing the page needs: no console errors, htmx loaded from our origin.
+    assert page.evaluate("typeof window.htmx") == "object"
+    assert page.console_errors == []
+
+
+def test_a_wrong_password_shows_an_error_and_keeps_the_username(page, world):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("learner")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
+    page.get_by_role("alert").filter(has_text="correct username and password").wait_for()
+    assert page.get_by_label("Username").input_value() == "learner"
