@@ -132,6 +132,9 @@ class Citation(models.Model):
             models.UniqueConstraint(fields=["version", "resource"], name="unique_citation")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.resource_id}: {self.locator}"
+
 
 class Choice(models.Model):
     """A choice as the author wrote it. Never send `is_correct`, `misconception` or the id to a

@@ -8,3 +8,6 @@ class WorkerHeartbeat(models.Model):
     worker = models.CharField(max_length=200)
     seen_at = models.DateTimeField(auto_now_add=True, db_index=True)
     marker = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker} at {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -1,7 +1,8 @@
 """Production: every secret and URL must come from the environment; nothing embedded."""
 
-from config.env import env_bool, env_int, env_list, env_str
 from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_int, env_list, env_str
 
 from .base import *  # noqa: F403
 

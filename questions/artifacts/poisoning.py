@@ -67,10 +67,10 @@ def shard_digest_failed() -> str:
     downloaded[2] = _jsonl(served_rows)
 
     out = ["$ cat SHA256SUMS            # fetched from the dataset card's signed release"]
-    out += [_sha256sum_line(data, name) for data, name in zip(published, names)]
+    out += [_sha256sum_line(data, name) for data, name in zip(published, names, strict=False)]
     out.append("$ sha256sum -c SHA256SUMS")
     failed = 0
-    for pub, got, name in zip(published, downloaded, names):
+    for pub, got, name in zip(published, downloaded, names, strict=False):
         ok = _sha256(pub) == _sha256(got)
         failed += not ok
         out.append(f"{name}: {'OK' if ok else 'FAILED'}")
@@ -112,7 +112,7 @@ def per_item_verification() -> str:
     out += index_lines
     out.append("$ python verify_index.py index.jsonl --rows 0-4")
     out.append("row  status    expected      fetched       url")
-    for row, ((url, _), exp, data) in enumerate(zip(_INDEX_ROWS, expected, fetched)):
+    for row, ((url, _), exp, data) in enumerate(zip(_INDEX_ROWS, expected, fetched, strict=False)):
         got = _sha256(data)
         if exp is None:
             status, exp_short = "NO-HASH", "-"

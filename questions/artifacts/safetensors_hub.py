@@ -16,7 +16,6 @@ import tempfile
 import numpy as np
 from safetensors.numpy import load, save_file
 
-
 # --------------------------------------------------------------------------- helpers
 
 

@@ -5,9 +5,9 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from apps.bank.bankfile import read_bank
 from apps.bank.models import Choice, Question, QuestionVersion, Resource, Topic
 from apps.bank.services import version_create
-from apps.bank.bankfile import read_bank
 from tests.bank.test_bankfile import VALID
 from tests.factories import FIXTURE_BANK, write_bank
 
