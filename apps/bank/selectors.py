@@ -33,7 +33,7 @@ def resources_with_counts() -> QuerySet[Resource]:
             & Q(citations__version__question__current_version=F("citations__version")),
             distinct=True,
         )
-    )
+    ).order_by("position", "slug")  # Meta.ordering does not apply to aggregate queries
 
 
 def topics_with_counts() -> QuerySet[Topic]:
@@ -45,4 +45,4 @@ def topics_with_counts() -> QuerySet[Topic]:
             & Q(question_versions__question__current_version=F("question_versions")),
             distinct=True,
         )
-    )
+    ).order_by("position", "slug")

@@ -196,7 +196,6 @@ def digest_match() -> str:
     published = b"\x80\x02" + b"c__builtin__\nexec\n(Vprint('hello')\ntR0" + _state_dict_body()
     digest = _sha256(published)
     return (
-        "$ huggingface-cli download someuser/resnet-tuned pytorch_model.bin --local-dir m\n"
         "$ sha256sum m/pytorch_model.bin\n"
         f"{digest}  m/pytorch_model.bin\n"
         "$ grep sha256 m/README.md\n"

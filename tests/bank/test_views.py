@@ -42,3 +42,9 @@ def test_public_pages_never_show_an_answer_key(client, small_bank, name):
         assert choice.text not in html
         if choice.misconception:
             assert choice.misconception not in html
+
+
+def test_resources_keep_the_registry_order(client, small_bank):
+    response = client.get(reverse("bank:resources"))
+    slugs = [r.slug for r in response.context["resources"]]
+    assert slugs[:3] == ["owasp-ml-top10", "hf-security-docs", "trail-of-bits"]
