@@ -4,10 +4,15 @@ from django.urls import path
 
 from apps.accounts import api as accounts_api
 from apps.bank import api as bank_api
+from apps.quiz import api as quiz_api
 
 urlpatterns = [
     path("auth/token/", accounts_api.token, name="api-token"),
     path("me/", accounts_api.me, name="api-me"),
     path("resources/", bank_api.resource_list, name="api-resources"),
     path("topics/", bank_api.topic_list, name="api-topics"),
+    path("quizzes/", quiz_api.quiz_list, name="api-quizzes"),
+    path("quizzes/<uuid:quiz_id>/", quiz_api.quiz_detail, name="api-quiz"),
+    path("quizzes/<uuid:quiz_id>/answers/", quiz_api.quiz_answer, name="api-quiz-answers"),
+    path("quizzes/<uuid:quiz_id>/next/", quiz_api.quiz_next, name="api-quiz-next"),
 ]

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_http_methods
 
 from apps.accounts.forms import ProfileForm, SignupForm
 from apps.accounts.services import profile_get_or_create, profile_update, user_create
+from apps.quiz.selectors import session_attempt_ids
+from apps.quiz.services import quiz_claim
 
 
 @require_http_methods(["GET", "POST"])
@@ -20,6 +22,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         user = user_create(username=form.cleaned_data["username"],
                            email=form.cleaned_data["email"],
                            password=form.cleaned_data["password1"])
+        # Keep the quizzes this visitor just took: they were tied to the browser session.
+        quiz_claim(user=user, public_ids=session_attempt_ids(request.session))
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.username}! Your account is ready.")
         return redirect(request.GET.get("next") or "core:home")

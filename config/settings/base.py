@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.bank",
+    "apps.quiz",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +205,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Play timings (seconds); settings so tests can run them in fractions of a second ---------------
+# Multiplies every play duration (quiz timers, match rounds, pauses); tests run at a fraction.
+PLAY_TIME_SCALE = env_float("PLAY_TIME_SCALE", 1.0, minimum=0.001)
 QUIZ_DEFAULT_QUESTIONS = env_int("QUIZ_DEFAULT_QUESTIONS", 10, minimum=1)
 QUIZ_DEFAULT_SECONDS = env_int("QUIZ_DEFAULT_SECONDS", 20, minimum=1)
 QUIZ_GRACE_SECONDS = env_float("QUIZ_GRACE_SECONDS", 1.0)

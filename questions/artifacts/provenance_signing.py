@@ -10,7 +10,9 @@ Shapes follow the sources the questions cite:
 - in-toto Statement v1, https://github.com/in-toto/attestation/blob/main/spec/v1/statement.md
 - OpenSSF model signing payload (predicateType https://model_signing/signature/v1.0, one subject
   whose digest is SHA-256 over the per-file digests in name order, predicate.serialization and
-  predicate.resources), sigstore/model-transparency src/model_signing/_signing/signing.py
+  predicate.resources), sigstore/model-transparency src/model_signing/_signing/signing.py.
+  Checked against model-signing 1.0.1 (`signing.Payload` over the same files gives the same
+  subject and resource digests; its serialization has no "ignore_paths" key).
 
 Nothing here touches the network or writes files: all "files" are byte strings.
 """
@@ -143,8 +145,10 @@ def oms_statement(model_name: str, files: dict[str, bytes]) -> dict:
         "subject": [{"name": model_name, "digest": {"sha256": root_digest(resources)}}],
         "predicateType": OMS_PREDICATE_TYPE,
         "predicate": {
+            # model_signing 1.0.x writes exactly these three keys; 1.1+ adds
+            # "ignore_paths" only when some paths were excluded.
             "serialization": {"method": "files", "hash_type": "sha256",
-                              "allow_symlinks": False, "ignore_paths": []},
+                              "allow_symlinks": False},
             "resources": resources,
         },
     }
@@ -156,8 +160,12 @@ def slsa_statement(subject_name: str, subject_bytes: bytes, *, repository: str,
                    commit_label: str = "acme-ai/intent-classifier v3.0.0",
                    run_id: str = "8123456789") -> dict:
     external: dict = {"workflow": {"ref": ref, "repository": repository, "path": path}}
+    event_name = "push"
     if inputs:
+        # The GitHub Actions workflow buildType records `inputs` only for
+        # workflow_dispatch runs, so the event must match.
         external["inputs"] = inputs
+        event_name = "workflow_dispatch"
     owner_repo = repository.removeprefix("https://github.com/")
     return {
         "_type": STATEMENT_TYPE,
@@ -167,7 +175,7 @@ def slsa_statement(subject_name: str, subject_bytes: bytes, *, repository: str,
             "buildDefinition": {
                 "buildType": GH_BUILD_TYPE,
                 "externalParameters": external,
-                "internalParameters": {"github": {"event_name": "push",
+                "internalParameters": {"github": {"event_name": event_name,
                                                   "repository_id": "702113457"}},
                 "resolvedDependencies": [{
                     "uri": f"git+{repository}@{ref}",

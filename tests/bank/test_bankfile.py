@@ -35,10 +35,11 @@ def errors_for(tmp_path, text: str) -> list[str]:
 
 def test_it_reads_the_fixture_bank():
     bank = read_bank(FIXTURE_BANK)
-    assert [q.id for q in bank.questions] == [
+    assert [q.id for q in bank.questions][:3] == [
         "serialization-fixture-reduce", "serialization-fixture-safetensors-code",
         "hub-risks-fixture-defences",
     ]
+    assert len(bank.questions) == 6
     assert bank.questions[2].choices[0].correct is True
     assert bank.questions[2].artifact_kind == "log"
 

@@ -22,8 +22,8 @@ def load(path, *args) -> str:
 
 def test_it_loads_the_fixture_bank_as_published_questions():
     output = load(FIXTURE_BANK)
-    assert "3 created" in output
-    assert Question.objects.filter(status=Question.Status.PUBLISHED).count() == 3
+    assert "6 created" in output
+    assert Question.objects.filter(status=Question.Status.PUBLISHED).count() == 6
     question = Question.objects.get(slug="hub-risks-fixture-defences")
     version = question.current_version
     assert version.number == 1
@@ -37,7 +37,7 @@ def test_it_is_idempotent():
     load(FIXTURE_BANK)
     counts = (Question.objects.count(), QuestionVersion.objects.count(), Choice.objects.count())
     output = load(FIXTURE_BANK)
-    assert "0 created, 0 updated, 3 unchanged" in output
+    assert "0 created, 0 updated, 6 unchanged" in output
     assert counts == (Question.objects.count(), QuestionVersion.objects.count(),
                       Choice.objects.count())
 
@@ -110,7 +110,7 @@ def test_it_keeps_a_retired_status_from_the_file(tmp_path):
 
 def test_a_dry_run_changes_nothing():
     output = load(FIXTURE_BANK, "--dry-run")
-    assert "would load 3 questions" in output
+    assert "would load 6 questions" in output
     assert Question.objects.count() == 0
 
 

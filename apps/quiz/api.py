@@ -1,0 +1,210 @@
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.accounts.services import profile_get_or_create
+from apps.bank.models import Resource, Topic
+from apps.quiz import selectors, services
+from apps.quiz.models import QuizAttempt
+from apps.quiz.services import MAX_COUNT, MAX_SECONDS, MIN_COUNT, MIN_SECONDS, QuizError, QuizSpec
+
+
+class QuizCreateInput(serializers.Serializer):
+    count = serializers.IntegerField(min_value=MIN_COUNT, max_value=MAX_COUNT, default=10)
+    seconds_per_question = serializers.IntegerField(min_value=MIN_SECONDS,
+                                                    max_value=MAX_SECONDS, default=20)
+    mode = serializers.ChoiceField(choices=QuizAttempt.Mode.values, default="speed")
+    topic = serializers.SlugField(required=False)
+    resource = serializers.SlugField(required=False)
+    difficulty = serializers.IntegerField(min_value=1, max_value=3, required=False)
+
+    def validate_topic(self, value):
+        if not Topic.objects.filter(slug=value).exists():
+            raise serializers.ValidationError("Unknown topic.")
+        return value
+
+    def validate_resource(self, value):
+        if not Resource.objects.filter(slug=value).exists():
+            raise serializers.ValidationError("Unknown resource.")
+        return value
+
+
+class AnswerInput(serializers.Serializer):
+    question = serializers.IntegerField(min_value=1, max_value=MAX_COUNT)
+    choices = serializers.ListField(child=serializers.CharField(max_length=64), min_length=1,
+                                    max_length=6)
+
+
+class NextInput(serializers.Serializer):
+    question = serializers.IntegerField(min_value=1, max_value=MAX_COUNT)
+
+
+class ChoiceOut(serializers.Serializer):
+    key = serializers.CharField()
+    text = serializers.CharField()
+
+
+class ArtifactOut(serializers.Serializer):
+    kind = serializers.CharField()
+    content = serializers.CharField()
+
+
+class ResultChoiceOut(ChoiceOut):
+    correct = serializers.BooleanField()
+    picked = serializers.BooleanField()
+    misconception = serializers.CharField()
+
+
+class ResourceRefOut(serializers.Serializer):
+    title = serializers.CharField()
+    url = serializers.URLField()
+    locator = serializers.CharField()
+
+
+class ResultOut(serializers.Serializer):
+    number = serializers.IntegerField()
+    state = serializers.CharField()
+    timed_out = serializers.BooleanField()
+    is_correct = serializers.BooleanField()
+    points = serializers.IntegerField()
+    elapsed_ms = serializers.IntegerField(allow_null=True)
+    picked = serializers.ListField(child=serializers.CharField())
+    correct = serializers.ListField(child=serializers.CharField())
+    choices = ResultChoiceOut(many=True)
+    explanation = serializers.CharField()
+    explanation_html = serializers.CharField()
+    resources = ResourceRefOut(many=True)
+
+
+class AnswerOut(ResultOut):
+    outcome = serializers.ChoiceField(choices=["accepted", "repeat"])
+
+
+class QuestionOut(serializers.Serializer):
+    number = serializers.IntegerField()
+    state = serializers.CharField()
+    type = serializers.CharField()
+    style = serializers.CharField()
+    difficulty = serializers.IntegerField()
+    topics = serializers.ListField(child=serializers.CharField())
+    stem = serializers.CharField()
+    stem_html = serializers.CharField()
+    artifact = ArtifactOut(allow_null=True)
+    choices = ChoiceOut(many=True)
+    remaining_ms = serializers.IntegerField()
+    limit_ms = serializers.IntegerField()
+    result = ResultOut(allow_null=True)
+
+
+class QuizOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    mode = serializers.CharField()
+    state = serializers.CharField()
+    count = serializers.IntegerField()
+    seconds_per_question = serializers.IntegerField()
+    time_factor = serializers.FloatField()
+    focus = serializers.CharField()
+    score = serializers.IntegerField()
+    streak = serializers.IntegerField()
+    current = QuestionOut(allow_null=True)
+    results = ResultOut(many=True)
+
+
+class QuizListOut(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    mode = serializers.CharField()
+    state = serializers.CharField()
+    focus = serializers.CharField(source="focus_label")
+    score = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+
+class ErrorOut(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+def _error(exc: QuizError) -> Response:
+    return Response({"detail": exc.message}, status=exc.status)
+
+
+def _attempt(request: Request, quiz_id) -> QuizAttempt:
+    return selectors.get_attempt_for(user=request.user, session=None, public_id=quiz_id)
+
+
+@extend_schema(methods=["POST"], request=QuizCreateInput,
+               responses={201: QuizOut, 400: ErrorOut, 401: ErrorOut},
+               summary="Start a speed quiz")
+@extend_schema(methods=["GET"], responses={200: QuizListOut(many=True), 401: ErrorOut},
+               summary="Your past quizzes")
+@api_view(["GET", "POST"])
+@permission_classes([IsAuthenticated])
+def quiz_list(request: Request) -> Response:
+    if request.method == "GET":
+        return Response(QuizListOut(selectors.attempt_history(request.user), many=True).data)
+    data = QuizCreateInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    v = data.validated_data
+    spec = QuizSpec(count=v["count"], seconds=v["seconds_per_question"], mode=v["mode"],
+                    topic=v.get("topic"), resource=v.get("resource"),
+                    difficulty=v.get("difficulty"))
+    try:
+        attempt = services.quiz_start(
+            user=request.user, spec=spec,
+            time_factor=profile_get_or_create(user=request.user).time_factor)
+    except QuizError as exc:
+        return _error(exc)
+    return Response(selectors.attempt_state(attempt), status=status.HTTP_201_CREATED)
+
+
+@extend_schema(responses={200: QuizOut, 401: ErrorOut, 404: ErrorOut},
+               summary="A quiz's state: the current question without its key, remaining time, "
+                       "score, and the results of closed questions")
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def quiz_detail(request: Request, quiz_id) -> Response:
+    attempt = services.quiz_refresh(attempt=_attempt(request, quiz_id))
+    return Response(selectors.attempt_state(attempt))
+
+
+@extend_schema(request=AnswerInput,
+               responses={200: AnswerOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut,
+                          409: OpenApiResponse(ErrorOut, description="A different answer to an "
+                                               "answered question, or after the deadline")},
+               summary="Answer the open question")
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def quiz_answer(request: Request, quiz_id) -> Response:
+    attempt = _attempt(request, quiz_id)
+    data = AnswerInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    try:
+        outcome = services.quiz_answer(attempt=attempt, number=data.validated_data["question"],
+                                       keys=data.validated_data["choices"])
+    except QuizError as exc:
+        return _error(exc)
+    if outcome.kind == "late":
+        return Response({"detail": "Time is up for this question; the answer was not counted."},
+                        status=status.HTTP_409_CONFLICT)
+    if outcome.kind == "conflict":
+        return Response({"detail": "This question was already answered differently; the first "
+                                   "answer counts."}, status=status.HTTP_409_CONFLICT)
+    question = get_object_or_404(selectors.attempt_questions(attempt), pk=outcome.question.pk)
+    return Response({"outcome": outcome.kind, **selectors.question_result(question)})
+
+
+@extend_schema(request=NextInput, responses={200: QuizOut, 400: ErrorOut, 404: ErrorOut},
+               summary="Move on after a closed question (idempotent)")
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def quiz_next(request: Request, quiz_id) -> Response:
+    attempt = _attempt(request, quiz_id)
+    data = NextInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    attempt = services.quiz_next(attempt=attempt, number=data.validated_data["question"])
+    return Response(selectors.attempt_state(attempt))

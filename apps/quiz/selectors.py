@@ -1,0 +1,153 @@
+"""Reads for the speed quiz, and the only place that decides what a client may see of a
+question: `question_public()` for an open question (no key), `question_result()` once it is
+closed for that attempt."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.http import Http404
+from django.utils import timezone
+
+from apps.core.markdown import render_markdown
+from apps.quiz.models import AttemptQuestion, QuizAttempt
+
+SESSION_KEY = "quiz_attempts"
+
+
+def session_attempt_ids(session) -> list[str]:
+    return list(session.get(SESSION_KEY, []))
+
+
+def get_attempt_for(*, user, session, public_id) -> QuizAttempt:
+    """The attempt if it belongs to this user (or, for a visitor, to this browser session);
+    404 for everyone else."""
+    try:
+        attempt = QuizAttempt.objects.get(public_id=public_id)
+    except (QuizAttempt.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such quiz.") from None
+    if attempt.user_id is not None:
+        if user is not None and user.is_authenticated and attempt.user_id == user.pk:
+            return attempt
+        raise Http404("No such quiz.")
+    if session is not None and str(attempt.public_id) in session_attempt_ids(session):
+        return attempt
+    raise Http404("No such quiz.")
+
+
+def _choices(aq: AttemptQuestion) -> list[tuple[str, Any]]:
+    by_position = {c.position: c for c in aq.version.choices.all()}
+    return [(key, by_position[pos]) for key, pos in zip(aq.choice_keys, aq.choice_order,
+                                                        strict=True)]
+
+
+def remaining_ms(aq: AttemptQuestion) -> int:
+    if aq.state != AttemptQuestion.State.OPEN or aq.deadline is None:
+        return 0
+    return max(0, int((aq.deadline - timezone.now()).total_seconds() * 1000))
+
+
+def question_public(aq: AttemptQuestion) -> dict[str, Any]:
+    """What a client may see of a question that is not closed for it: never the key."""
+    version = aq.version
+    return {
+        "number": aq.number,
+        "state": aq.state,
+        "type": version.type,
+        "style": version.style,
+        "difficulty": version.difficulty,
+        "topics": [t.name for t in version.topics.all()],
+        "stem": version.stem,
+        "stem_html": render_markdown(version.stem),
+        "artifact": ({"kind": version.artifact_kind, "content": version.artifact_content}
+                     if version.artifact_kind else None),
+        "choices": [{"key": key, "text": choice.text} for key, choice in _choices(aq)],
+        "remaining_ms": remaining_ms(aq),
+        "limit_ms": (int((aq.deadline - aq.sent_at).total_seconds() * 1000)
+                     if aq.deadline and aq.sent_at else 0),
+    }
+
+
+def question_result(aq: AttemptQuestion) -> dict[str, Any]:
+    """The key and the teaching, only for a question closed for this attempt."""
+    if not aq.is_closed:
+        raise ValueError("the key of an open question must not be shown")
+    answer = getattr(aq, "answer", None) if aq.state == AttemptQuestion.State.ANSWERED else None
+    picked_positions = set(answer.picked) if answer else set()
+    choices = _choices(aq)
+    version = aq.version
+    return {
+        "number": aq.number,
+        "state": aq.state,
+        "timed_out": aq.state == AttemptQuestion.State.MISSED,
+        "is_correct": bool(aq.is_correct),
+        "points": aq.points,
+        "elapsed_ms": answer.elapsed_ms if answer else None,
+        "picked": [key for key, c in choices if c.position in picked_positions],
+        "correct": [key for key, c in choices if c.is_correct],
+        "choices": [{"key": key, "text": c.text, "correct": c.is_correct,
+                     "picked": c.position in picked_positions,
+                     "misconception": c.misconception if c.position in picked_positions
+                     and not c.is_correct else ""} for key, c in choices],
+        "explanation": version.explanation,
+        "explanation_html": render_markdown(version.explanation),
+        "resources": [{"title": cit.resource.title, "url": cit.resource.url,
+                       "locator": cit.locator} for cit in version.citations.all()],
+    }
+
+
+def attempt_questions(attempt: QuizAttempt):
+    return (attempt.questions.select_related("version", "answer")
+            .prefetch_related("version__choices", "version__topics",
+                              "version__citations__resource"))
+
+
+def attempt_state(attempt: QuizAttempt) -> dict[str, Any]:
+    questions = list(attempt_questions(attempt))
+    current = next((q for q in questions if q.number == attempt.current_number), None)
+    return {
+        "id": str(attempt.public_id),
+        "mode": attempt.mode,
+        "state": attempt.state,
+        "count": len(questions),
+        "seconds_per_question": attempt.seconds_per_question,
+        "time_factor": attempt.time_factor,
+        "focus": attempt.focus_label,
+        "score": attempt.score,
+        "streak": attempt.streak,
+        "current": (None if current is None else
+                    {**question_public(current),
+                     "result": question_result(current) if current.is_closed else None}),
+        "results": [question_result(q) for q in questions if q.is_closed],
+    }
+
+
+def attempt_summary(attempt: QuizAttempt) -> dict[str, Any]:
+    questions = list(attempt_questions(attempt))
+    answered = [q for q in questions if q.is_closed]
+    correct = [q for q in answered if q.is_correct]
+    times = [q.answer.elapsed_ms for q in answered
+             if q.state == AttemptQuestion.State.ANSWERED and hasattr(q, "answer")]
+    per_topic: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for q in answered:
+        for topic in q.version.topics.all():
+            per_topic[topic.name][1] += 1
+            per_topic[topic.name][0] += 1 if q.is_correct else 0
+    return {
+        "score": attempt.score,
+        "count": len(questions),
+        "correct": len(correct),
+        "accuracy": round(100 * len(correct) / len(questions)) if questions else 0,
+        "mean_seconds": round(sum(times) / len(times) / 1000, 1) if times else None,
+        "per_topic": sorted(
+            ({"topic": name, "correct": c, "total": t, "accuracy": round(100 * c / t)}
+             for name, (c, t) in per_topic.items()), key=lambda row: (row["accuracy"],
+                                                                     row["topic"])),
+        "missed": [{**question_public(q), "result": question_result(q)}
+                   for q in answered if not q.is_correct],
+    }
+
+
+def attempt_history(user):
+    return QuizAttempt.objects.filter(user=user).order_by("-created_at")[:100]

@@ -1,0 +1,248 @@
+"""Writes for the speed quiz. The server decides deadlines, correctness and points.
+
+Locking: every service that changes an attempt takes the attempt's row lock first
+(`select_for_update` inside `atomic`) and only then touches its questions, so concurrent
+requests for one attempt run one after another and two services never wait on each other in
+opposite orders. On SQLite, where row locks do not exist, the IMMEDIATE transaction mode gives the
+same serialisation.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.bank.models import Question, QuestionVersion
+from apps.bank.selectors import published_versions
+from apps.quiz.models import AttemptQuestion, QuizAnswer, QuizAttempt
+from apps.quiz.scoring import answer_points
+
+MIN_COUNT, MAX_COUNT = 5, 30
+MIN_SECONDS, MAX_SECONDS = 10, 60
+
+
+class QuizError(Exception):
+    """A refusal with the HTTP status that describes it (400 bad input, 404, 409 conflict)."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class QuizSpec:
+    count: int = 10
+    seconds: int = 20
+    mode: str = QuizAttempt.Mode.SPEED
+    topic: str | None = None
+    resource: str | None = None
+    difficulty: int | None = None
+
+    def validate(self) -> None:
+        if not MIN_COUNT <= self.count <= MAX_COUNT:
+            raise QuizError(f"Choose between {MIN_COUNT} and {MAX_COUNT} questions.")
+        if not MIN_SECONDS <= self.seconds <= MAX_SECONDS:
+            raise QuizError(f"Choose between {MIN_SECONDS} and {MAX_SECONDS} seconds a question.")
+        if self.mode not in QuizAttempt.Mode.values:
+            raise QuizError("Mode must be speed or accuracy.")
+        if self.difficulty is not None and self.difficulty not in (1, 2, 3):
+            raise QuizError("Difficulty must be 1, 2 or 3.")
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """`accepted`: scored now; `repeat`: the same answer again, first result returned;
+    `conflict`: a different answer to an answered question; `late`: after the deadline."""
+
+    kind: str
+    question: AttemptQuestion
+
+
+def limit_seconds(attempt: QuizAttempt) -> float:
+    return attempt.seconds_per_question * attempt.time_factor * settings.PLAY_TIME_SCALE
+
+
+def _grace() -> timedelta:
+    return timedelta(seconds=min(settings.QUIZ_GRACE_SECONDS, 1.0) * settings.PLAY_TIME_SCALE)
+
+
+def _focus_label(spec: QuizSpec) -> str:
+    parts = []
+    if spec.topic:
+        parts.append(f"topic {spec.topic}")
+    if spec.resource:
+        parts.append(f"resource {spec.resource}")
+    if spec.difficulty:
+        parts.append(f"difficulty {spec.difficulty}")
+    return ", ".join(parts) or "Mixed"
+
+
+def _create(*, user, versions: list[QuestionVersion], spec: QuizSpec, time_factor: float,
+            label: str) -> QuizAttempt:
+    now = timezone.now()
+    attempt = QuizAttempt.objects.create(
+        user=user if user is not None and user.is_authenticated else None, mode=spec.mode,
+        seconds_per_question=spec.seconds, time_factor=time_factor, focus_label=label[:200])
+    rows = []
+    for number, version in enumerate(versions, start=1):
+        positions = list(range(version.choices.count()))
+        secrets.SystemRandom().shuffle(positions)
+        rows.append(AttemptQuestion(
+            attempt=attempt, number=number, version=version, choice_order=positions,
+            choice_keys=[secrets.token_urlsafe(8) for _ in positions]))
+    AttemptQuestion.objects.bulk_create(rows)
+    _open(attempt=attempt, number=1, now=now)
+    return attempt
+
+
+def quiz_start(*, user, spec: QuizSpec, time_factor: float = 1.0) -> QuizAttempt:
+    """Start an attempt of `spec.count` published questions drawn at random from the focus."""
+    spec.validate()
+    pool = published_versions(topic=spec.topic, resource=spec.resource,
+                              difficulty=spec.difficulty)
+    ids = list(pool.values_list("id", flat=True))
+    if not ids:
+        raise QuizError("No published questions match this focus yet.")
+    chosen = secrets.SystemRandom().sample(ids, min(spec.count, len(ids)))
+    by_id = QuestionVersion.objects.in_bulk(chosen)
+    with transaction.atomic():
+        return _create(user=user, versions=[by_id[i] for i in chosen], spec=spec,
+                       time_factor=time_factor, label=_focus_label(spec))
+
+
+def quiz_retry_missed(*, attempt: QuizAttempt, user) -> QuizAttempt:
+    """A new attempt of the questions this one missed (their current published versions)."""
+    missed = list(attempt.questions.exclude(is_correct=True).select_related("version__question"))
+    current = [
+        aq.version.question.current_version for aq in missed
+        if aq.version.question.status == Question.Status.PUBLISHED
+    ]
+    if not current:
+        raise QuizError("Nothing to retry: every question was answered correctly.", status=409)
+    spec = QuizSpec(count=len(current), seconds=attempt.seconds_per_question, mode=attempt.mode)
+    with transaction.atomic():
+        return _create(user=user, versions=current, spec=spec, time_factor=attempt.time_factor,
+                       label="Retry of missed questions")
+
+
+def _open(*, attempt: QuizAttempt, number: int, now: datetime) -> None:
+    deadline = now + timedelta(seconds=limit_seconds(attempt))
+    AttemptQuestion.objects.filter(attempt=attempt, number=number,
+                                   state=AttemptQuestion.State.PENDING).update(
+        state=AttemptQuestion.State.OPEN, sent_at=now, deadline=deadline)
+    QuizAttempt.objects.filter(pk=attempt.pk).update(current_number=number)
+    attempt.current_number = number
+
+
+def _lock(attempt: QuizAttempt) -> QuizAttempt:
+    return QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
+
+
+def _finish_if_done(attempt: QuizAttempt, now: datetime) -> None:
+    if not attempt.questions.exclude(state__in=[AttemptQuestion.State.ANSWERED,
+                                                 AttemptQuestion.State.MISSED]).exists():
+        QuizAttempt.objects.filter(pk=attempt.pk, state=QuizAttempt.State.ACTIVE).update(
+            state=QuizAttempt.State.FINISHED, finished_at=now)
+
+
+def _close_if_overdue(attempt: QuizAttempt, now: datetime) -> None:
+    """Idempotent: only an open question past its deadline plus grace becomes missed."""
+    closed = AttemptQuestion.objects.filter(
+        attempt=attempt, state=AttemptQuestion.State.OPEN, deadline__lt=now - _grace()
+    ).update(state=AttemptQuestion.State.MISSED, closed_at=now, is_correct=False, points=0)
+    if closed:
+        QuizAttempt.objects.filter(pk=attempt.pk).update(streak=0)
+        _finish_if_done(attempt, now)
+
+
+def quiz_refresh(*, attempt: QuizAttempt) -> QuizAttempt:
+    """Close the current question if its time is up (close-on-read) and return fresh state."""
+    with transaction.atomic():
+        locked = _lock(attempt)
+        _close_if_overdue(locked, timezone.now())
+    return QuizAttempt.objects.get(pk=attempt.pk)
+
+
+def quiz_next(*, attempt: QuizAttempt, number: int) -> QuizAttempt:
+    """Open question `number + 1` once question `number` is closed. Idempotent: a repeated or
+    stale request (another tab already moved on) changes nothing."""
+    with transaction.atomic():
+        locked = _lock(attempt)
+        now = timezone.now()
+        _close_if_overdue(locked, now)
+        current = locked.questions.get(number=locked.current_number)
+        if number == locked.current_number and current.is_closed:
+            if locked.questions.filter(number=number + 1).exists():
+                _open(attempt=locked, number=number + 1, now=now)
+    return QuizAttempt.objects.get(pk=attempt.pk)
+
+
+def _parse_pick(question: AttemptQuestion, keys: list[str]) -> list[int]:
+    if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
+        raise QuizError("Pick at least one choice.")
+    if len(set(keys)) != len(keys):
+        raise QuizError("A choice is listed twice.")
+    index = {key: question.choice_order[i] for i, key in enumerate(question.choice_keys)}
+    unknown = [k for k in keys if k not in index]
+    if unknown:
+        raise QuizError("Unknown choice for this question.")
+    if question.version.type != "multiple" and len(keys) != 1:
+        raise QuizError("This question takes exactly one choice.")
+    return sorted(index[k] for k in keys)
+
+
+def quiz_answer(*, attempt: QuizAttempt, number: int, keys: list[str]) -> AnswerOutcome:
+    """Score the one answer to question `number`. Holds the attempt's row lock; the one-to-one
+    QuizAnswer is the database's guarantee against a second score."""
+    with transaction.atomic():
+        locked = _lock(attempt)
+        now = timezone.now()
+        question = (locked.questions.select_related("version").filter(number=number).first())
+        if question is None:
+            raise QuizError(f"This quiz has no question {number}.", status=404)
+        picked = _parse_pick(question, keys)
+        if question.state == AttemptQuestion.State.ANSWERED:
+            same = question.answer.picked == picked
+            return AnswerOutcome("repeat" if same else "conflict", question)
+        if question.state == AttemptQuestion.State.PENDING:
+            raise QuizError("This question is not open yet.", status=409)
+        _close_if_overdue(locked, now)
+        question.refresh_from_db()
+        if question.state == AttemptQuestion.State.MISSED:
+            return AnswerOutcome("late", question)
+        correct = sorted(question.version.choices.filter(is_correct=True)
+                         .values_list("position", flat=True))
+        is_correct = picked == correct
+        elapsed = (now - question.sent_at).total_seconds()
+        streak = locked.streak + 1 if is_correct else 0
+        points = answer_points(mode=locked.mode, correct=is_correct, elapsed=elapsed,
+                               limit=limit_seconds(locked), streak=streak)
+        try:
+            with transaction.atomic():
+                QuizAnswer.objects.create(question=question, picked=picked, is_correct=is_correct,
+                                          points=points, elapsed_ms=round(elapsed * 1000))
+        except IntegrityError:  # lost a race that the lock should have prevented; be safe
+            question.refresh_from_db()
+            return AnswerOutcome("repeat" if question.answer.picked == picked else "conflict",
+                                 question)
+        updated = AttemptQuestion.objects.filter(
+            pk=question.pk, state=AttemptQuestion.State.OPEN
+        ).update(state=AttemptQuestion.State.ANSWERED, closed_at=now, is_correct=is_correct,
+                 points=points)
+        assert updated == 1, "the attempt lock guarantees the question is still open"
+        QuizAttempt.objects.filter(pk=locked.pk).update(score=locked.score + points,
+                                                         streak=streak)
+        _finish_if_done(locked, now)
+        question.refresh_from_db()
+    return AnswerOutcome("accepted", question)
+
+
+def quiz_claim(*, user, public_ids: list[str]) -> int:
+    """Give the anonymous attempts of this browser session to the account just created."""
+    return QuizAttempt.objects.filter(public_id__in=public_ids, user=None).update(user=user)
