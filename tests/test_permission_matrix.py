@@ -13,6 +13,19 @@ API_SIGNED_IN = {**SIGNED_IN, "anonymous": 401}
 STAFF_ONLY_ADMIN = {"anonymous": 302, "learner": 302, "other_learner": 302, "instructor": 302,
                     "staff": 200}
 
+OWNER_ONLY = {"anonymous": 404, "learner": 200, "other_learner": 404, "instructor": 404,
+              "staff": 404}
+API_OWNER_ONLY = {**OWNER_ONLY, "anonymous": 401}
+
+
+def learners_quiz(world) -> str:
+    from apps.quiz.services import QuizSpec, quiz_start
+    from tests.factories import load_small_bank
+
+    load_small_bank()
+    return str(quiz_start(user=world["learner"], spec=QuizSpec(count=5)).public_id)
+
+
 ROWS = [
     Row("home", "GET", "/", everyone(200)),
     Row("resources page", "GET", "/bank/resources/", everyone(200)),
@@ -25,6 +38,14 @@ ROWS = [
     Row("api me", "GET", "/api/v1/me/", API_SIGNED_IN),
     Row("api schema", "GET", "/api/schema/", everyone(200)),
     Row("healthz", "GET", "/healthz", everyone(200)),
+    Row("new quiz form", "GET", "/quiz/new/", everyone(200)),
+    Row("quiz history", "GET", "/quiz/history/", SIGNED_IN),
+    Row("quiz page", "GET", lambda w: f"/quiz/{learners_quiz(w)}/", OWNER_ONLY),
+    Row("api quiz list", "GET", "/api/v1/quizzes/", API_SIGNED_IN),
+    Row("api quiz state", "GET", lambda w: f"/api/v1/quizzes/{learners_quiz(w)}/",
+        API_OWNER_ONLY),
+    Row("api quiz next", "POST", lambda w: f"/api/v1/quizzes/{learners_quiz(w)}/next/",
+        API_OWNER_ONLY, data={"question": 1}),
 ]
 
 

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from apps.quiz.models import QuizAttempt
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_learner_completes_a_quiz_with_the_keyboard_and_a_timeout(page, small_bank, world,
+                                                                    settings):
+    settings.QUIZ_DEFAULT_QUESTIONS = 5
+    settings.PLAY_TIME_SCALE = 0.1  # 20 s questions last 2 s
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("learner")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Start a speed quiz").click()
+
+    for number in range(1, 6):
+        page.get_by_text(f"Question {number} of 5").wait_for()
+        card = page.locator("#quiz-card")
+        if number == 3:
+            # Let the clock run out: the page asks the server, which closes the question.
+            page.get_by_role("heading", name=re.compile("Time's up")).wait_for(timeout=8000)
+        else:
+            if card.locator(".choice-check").count():  # a multiple-answer question
+                page.keyboard.press("1")
+                page.keyboard.press("2")
+                page.keyboard.press("Enter")
+            else:
+                page.keyboard.press("1")
+            page.get_by_role("heading", name=re.compile("Correct|Not quite")).wait_for()
+        assert page.locator(".explanation").inner_text().strip()
+        page.get_by_role("button", name=re.compile("Next question|See results")).click()
+
+    page.get_by_role("heading", name="Your results").wait_for()
+    assert re.search(r"\d of 5 correct", page.content())
+    attempt = QuizAttempt.objects.get()
+    assert attempt.state == "finished"
+    assert attempt.questions.get(number=3).state == "missed"
+    assert attempt.questions.filter(state="answered").count() == 4
+    assert page.console_errors == []
