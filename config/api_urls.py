@@ -4,6 +4,7 @@ from django.urls import path
 
 from apps.accounts import api as accounts_api
 from apps.bank import api as bank_api
+from apps.matches import api as matches_api
 from apps.quiz import api as quiz_api
 
 urlpatterns = [
@@ -15,4 +16,14 @@ urlpatterns = [
     path("quizzes/<uuid:quiz_id>/", quiz_api.quiz_detail, name="api-quiz"),
     path("quizzes/<uuid:quiz_id>/answers/", quiz_api.quiz_answer, name="api-quiz-answers"),
     path("quizzes/<uuid:quiz_id>/next/", quiz_api.quiz_next, name="api-quiz-next"),
+    path("matches/queue/", matches_api.queue, name="api-match-queue"),
+    path("matches/challenges/", matches_api.challenge_create, name="api-challenges"),
+    path("matches/challenges/<str:code>/accept/", matches_api.challenge_accept,
+         name="api-challenge-accept"),
+    path("matches/bot/", matches_api.bot, name="api-match-bot"),
+    path("matches/rating/", matches_api.rating, name="api-match-rating"),
+    path("matches/<uuid:match_id>/", matches_api.detail, name="api-match"),
+    path("matches/<uuid:match_id>/answers/", matches_api.answer, name="api-match-answers"),
+    path("matches/<uuid:match_id>/claim/", matches_api.claim, name="api-match-claim"),
+    path("matches/<uuid:match_id>/ticket/", matches_api.ticket, name="api-match-ticket"),
 ]

@@ -1,3 +1,9 @@
 """Websocket routes. Each app that pushes live updates adds its consumer here."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from apps.matches.consumers import MatchConsumer
+
+websocket_urlpatterns = [
+    path("ws/matches/<uuid:public_id>/", MatchConsumer.as_asgi()),
+]

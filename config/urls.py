@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("bank/", include("apps.bank.urls")),
     path("quiz/", include("apps.quiz.urls")),
+    path("play/", include("apps.matches.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its initialiser as a separate script, so it lives with our CSP.

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.bank",
     "apps.quiz",
+    "apps.matches",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +119,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "core.heartbeat", "schedule": 60.0},
+    # Closes overdue rounds and opens due ones when a countdown task was lost or is late.
+    "match-sweep": {"task": "matches.sweep", "schedule": 2.0},
 }
 
 # --- Auth --------------------------------------------------------------------------------------

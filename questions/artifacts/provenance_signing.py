@@ -158,7 +158,7 @@ def slsa_statement(subject_name: str, subject_bytes: bytes, *, repository: str,
                    ref: str = "refs/tags/v3.0.0", path: str = ".github/workflows/release.yml",
                    builder_id: str = GENERIC_GENERATOR, inputs: dict | None = None,
                    commit_label: str = "acme-ai/intent-classifier v3.0.0",
-                   run_id: str = "8123456789") -> dict:
+                   run_id: str = "8123456789", repository_id: str = "702113457") -> dict:
     external: dict = {"workflow": {"ref": ref, "repository": repository, "path": path}}
     event_name = "push"
     if inputs:
@@ -176,7 +176,7 @@ def slsa_statement(subject_name: str, subject_bytes: bytes, *, repository: str,
                 "buildType": GH_BUILD_TYPE,
                 "externalParameters": external,
                 "internalParameters": {"github": {"event_name": event_name,
-                                                  "repository_id": "702113457"}},
+                                                  "repository_id": repository_id}},
                 "resolvedDependencies": [{
                     "uri": f"git+{repository}@{ref}",
                     "digest": {"gitCommit": git_commit(commit_label)},
@@ -218,7 +218,7 @@ def provenance_fork_source() -> str:
     stmt = slsa_statement(MODEL_FILE, PUBLISHED,
                           repository="https://github.com/mlops-helper/intent-classifier",
                           commit_label="mlops-helper/intent-classifier v3.0.0",
-                          run_id="8123490017")
+                          run_id="8123490017", repository_id="739015526")
     return (
         "# Verifier expectations for package acme-intent-classifier:\n"
         f"#   builder id      {GENERIC_GENERATOR}\n"

@@ -35,7 +35,7 @@ def _split(blob: bytes) -> tuple[int, bytes, bytes]:
 
 
 def _hexdump(blob: bytes, length: int) -> str:
-    """xxd-style dump of the first `length` bytes."""
+    """`xxd -g 1`-style dump of the first `length` bytes."""
     lines = []
     for off in range(0, min(length, len(blob)), 16):
         chunk = blob[off : off + 16]
@@ -76,7 +76,7 @@ def _small_classifier() -> dict[str, np.ndarray]:
 def length_prefix_hexdump() -> str:
     blob = _save({"w": np.arange(4, dtype=np.float32)}, metadata={"format": "pt"})
     return (
-        "$ xxd -l 80 model.safetensors\n"
+        "$ xxd -g 1 -l 80 model.safetensors\n"
         + _hexdump(blob, 80)
         + f"\n$ stat -c %s model.safetensors\n{len(blob)}"
     )

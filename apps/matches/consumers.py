@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
+
+from apps.matches import realtime, selectors, services
+from apps.matches.models import Match
+
+
+class MatchConsumer(AsyncJsonWebsocketConsumer):
+    """Sends the whole state (for this player) on connect and after every change, tagged with
+    the match's version. Browsers (`?format=html`) get the board as an HTML fragment; API
+    clients get JSON. Answers do not come through here: they go over HTTP."""
+
+    match: Match | None = None
+
+    async def connect(self):
+        realtime.remember_loop()
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        self.format = "html" if query.get("format") == ["html"] else "json"
+        public_id = self.scope["url_route"]["kwargs"]["public_id"]
+        self.user = await self._authenticate(public_id, query.get("ticket", [None])[0])
+        if self.user is None:
+            await self.close(code=4404)
+            return
+        self.group = realtime.group_name(self.match.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await database_sync_to_async(services.player_seen)(match=self.match, user=self.user,
+                                                            connected=True)
+        await self._send_state()
+
+    @database_sync_to_async
+    def _authenticate(self, public_id, ticket):
+        try:
+            match = Match.objects.get(public_id=public_id)
+        except (Match.DoesNotExist, ValueError):
+            return None
+        user = self.scope.get("user")
+        if ticket:
+            user_id = realtime.ticket_redeem(ticket=ticket, match_id=match.pk)
+            user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+        if user is None or not user.is_authenticated:
+            return None
+        if not match.players.filter(user=user).exists():
+            return None
+        self.match = match
+        return user
+
+    async def disconnect(self, code):
+        if self.match is not None and getattr(self, "group", None):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await database_sync_to_async(services.player_seen)(match=self.match, user=self.user,
+                                                                connected=False)
+
+    async def receive_json(self, content, **kwargs):
+        # A client that suspects a gap asks for the whole state again.
+        if isinstance(content, dict) and content.get("type") == "resync":
+            await self._send_state()
+
+    async def match_changed(self, event):
+        await self._send_state()
+
+    @database_sync_to_async
+    def _payload(self):
+        state = selectors.match_state(self.match, self.user)
+        if self.format == "html":
+            html = render_to_string("matches/play.html#board", {"state": state})
+            return {"type": "html", "version": state["version"], "html": html}
+        return {"type": "state", "version": state["version"], "state": state}
+
+    async def _send_state(self):
+        await self.send_json(await self._payload())
