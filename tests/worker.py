@@ -45,7 +45,8 @@ def start_worker() -> subprocess.Popen:
 
 def _spawn() -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DB_POOL": "false",
-           "REDIS_URL": settings.REDIS_URL, "DATABASE_URL": database_url_for_test_db()}
+           "REDIS_URL": settings.REDIS_URL, "DATABASE_URL": database_url_for_test_db(),
+           "PLAY_TIME_SCALE": str(settings.PLAY_TIME_SCALE)}
     if not env["DATABASE_URL"]:
         env["SQLITE_PATH"] = connection.settings_dict["NAME"]
     return subprocess.Popen(
