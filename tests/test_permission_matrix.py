@@ -26,6 +26,18 @@ def learners_quiz(world) -> str:
     return str(quiz_start(user=world["learner"], spec=QuizSpec(count=5)).public_id)
 
 
+def learners_match(world) -> str:
+    from apps.matches.services import bot_match_create
+    from tests.factories import load_small_bank
+
+    load_small_bank()
+    return str(bot_match_create(user=world["learner"], level=1).public_id)
+
+
+PLAYER_ONLY = {"anonymous": 302, "learner": 200, "other_learner": 404, "instructor": 404,
+               "staff": 404}
+
+
 ROWS = [
     Row("home", "GET", "/", everyone(200)),
     Row("resources page", "GET", "/bank/resources/", everyone(200)),
@@ -46,6 +58,14 @@ ROWS = [
         API_OWNER_ONLY),
     Row("api quiz next", "POST", lambda w: f"/api/v1/quizzes/{learners_quiz(w)}/next/",
         API_OWNER_ONLY, data={"question": 1}),
+    Row("head-to-head lobby", "GET", "/play/", SIGNED_IN),
+    Row("match history", "GET", "/play/history/", SIGNED_IN),
+    Row("match page", "GET", lambda w: f"/play/m/{learners_match(w)}/", PLAYER_ONLY),
+    Row("api match state", "GET", lambda w: f"/api/v1/matches/{learners_match(w)}/",
+        API_OWNER_ONLY),
+    Row("api match ticket", "POST", lambda w: f"/api/v1/matches/{learners_match(w)}/ticket/",
+        {**API_OWNER_ONLY, "learner": 201}),
+    Row("api rating", "GET", "/api/v1/matches/rating/", API_SIGNED_IN),
 ]
 
 

@@ -108,6 +108,10 @@ def challenge(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "matches/challenge.html", {"missing": True}, status=404)
     if match.state != Match.State.WAITING and request.user.is_authenticated and \
             match.players.filter(user=request.user).exists():
+        if request.headers.get("HX-Request"):  # the waiting page's poll: leave for the match
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("matches:play", args=[match.public_id])
+            return response
         return _go(match)
     creator = match.players.get(seat=0)
     return render(request, "matches/challenge.html", {

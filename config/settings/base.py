@@ -102,8 +102,12 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL, "KEY_PREFIX": env_str("CACHE_PREFIX", "asc")}}
+    # redis-py 8 reads with a 5 s socket timeout by default, the same length as channels-redis's
+    # blocking receive (BZPOPMIN, 5 s): the two race and idle websockets die with "Timeout
+    # reading". A longer socket timeout lets the blocking receive return first.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                                  "CONFIG": {"hosts": [REDIS_URL],
+                                  "CONFIG": {"hosts": [{"address": REDIS_URL,
+                                                        "socket_timeout": 30}],
                                              "prefix": env_str("CHANNELS_PREFIX", "asgi")}}}
     CELERY_BROKER_URL = REDIS_URL
 else:

@@ -39,3 +39,28 @@ def page(browser, live_server):
     page.console_errors = errors
     yield page
     context.close()
+
+
+@pytest.fixture
+def asgi_live_server(transactional_db):
+    """Daphne (HTTP and websockets) in a child process over the test database, as Channels'
+    ChannelsLiveServerTestCase runs it. Needs a database the child can open: PostgreSQL."""
+    from functools import partial
+
+    from channels.testing.live import make_application
+    from daphne.testing import DaphneProcess
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.db import connections
+
+    # The child is forked: it must not inherit an open database socket, and it already has the
+    # test database's name in its connection settings.
+    connections.close_all()
+    process = DaphneProcess("localhost", partial(make_application,
+                                                 static_wrapper=ASGIStaticFilesHandler))
+    process.start()
+    if not process.ready.wait(timeout=30):
+        process.terminate()
+        raise RuntimeError("the ASGI test server did not start")
+    yield f"http://localhost:{process.port.value}"
+    process.terminate()
+    process.join()

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import pytest
+
+from apps.matches.models import Match, QueueEntry
+from tests.matches.conftest import current_round, keys
+from tests.quiz.keyleak import ATTRIBUTE_MARKER
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_the_lobby_shows_rating_and_the_three_ways_to_play(client, bank, world):
+    html = login(client, world["learner"]).get("/play/").content.decode()
+    assert "1500" in html and "provisional" in html
+    for text in ("Find a match", "Create challenge", "Play the bot"):
+        assert text in html
+
+
+def test_queueing_from_the_page_waits_then_pairs(client, bank, world):
+    from django.test import Client
+
+    a = login(client, world["learner"])
+    assert a.post("/play/queue/join/").url == "/play/queue/"
+    assert "Finding a match" in a.get("/play/queue/").content.decode()
+    b = login(Client(), world["other_learner"])
+    response = b.post("/play/queue/join/")
+    match = Match.objects.get()
+    assert response.url == f"/play/m/{match.public_id}/"
+    status = a.get("/play/queue/", HTTP_HX_REQUEST="true")
+    assert status.status_code == 204 and status["HX-Redirect"] == f"/play/m/{match.public_id}/"
+
+
+def test_the_bot_is_offered_after_a_long_wait(client, bank, world, settings):
+    settings.MATCH_QUEUE_BOT_OFFER_SECONDS = 0
+    a = login(client, world["learner"])
+    a.post("/play/queue/join/")
+    assert "Practice against the bot" in a.get("/play/queue/").content.decode()
+    response = a.post("/play/bot/", {"level": "2"})
+    match = Match.objects.get(kind="bot")
+    assert response.url == f"/play/m/{match.public_id}/"
+    assert not QueueEntry.objects.exists()
+
+
+def test_a_challenge_link_lets_a_friend_join(client, bank, world):
+    from django.test import Client
+
+    a = login(client, world["learner"])
+    response = a.post("/play/challenge/")
+    code = Match.objects.get().challenge_code
+    assert response.url == f"/play/c/{code}/"
+    page = a.get(response.url).content.decode()
+    assert code in page and f"/play/c/{code}/" in page
+    friend = login(Client(), world["other_learner"])
+    assert "challenges you" in friend.get(f"/play/c/{code}/").content.decode()
+    joined = friend.post(f"/play/c/{code}/accept/")
+    match = Match.objects.get()
+    assert match.state == "active" and joined.url == f"/play/m/{match.public_id}/"
+    assert Client().get("/play/c/NOPE99/").status_code == 404
+
+
+def test_the_match_page_never_shows_the_key_of_the_open_round(client, bank, world):
+    from django.test import Client
+
+    a = login(client, world["learner"])
+    b = login(Client(), world["other_learner"])
+    a.post("/play/queue/join/")
+    b.post("/play/queue/join/")
+    match = Match.objects.get()
+    rnd = current_round(match)
+    secrets = [rnd.version.explanation.strip()[:60]] + [
+        c.misconception for c in rnd.version.choices.all() if c.misconception]
+    url = f"/play/m/{match.public_id}/"
+    responses = [a.get(url), a.get(url, HTTP_HX_REQUEST="true"),
+                 a.post(url + "answer/", {"number": 1, "choice": keys(rnd)},
+                        HTTP_HX_REQUEST="true"),
+                 b.get(url), a.post(url + "tick/", HTTP_HX_REQUEST="true")]
+    for response in responses:
+        html = response.content.decode()
+        assert response.status_code == 200
+        for secret in secrets:
+            assert secret not in html
+        assert not ATTRIBUTE_MARKER.search(html)
+    assert "Answer locked in" in responses[2].content.decode()
+    assert "answered ✔" in responses[3].content.decode()
+    closed = b.post(url + "answer/", {"number": 1, "choice": keys(rnd)}, HTTP_HX_REQUEST="true")
+    assert rnd.version.explanation.strip()[:40] in closed.content.decode()
+
+
+def test_outsiders_get_404_on_match_pages(client, bank, world):
+    from django.test import Client
+
+    a = login(client, world["learner"])
+    a.post("/play/bot/", {"level": "1"})
+    url = f"/play/m/{Match.objects.get().public_id}/"
+    outsider = login(Client(), world["other_learner"])
+    assert outsider.get(url).status_code == 404
+    for action in ("answer/", "tick/", "claim/", "rematch/"):
+        assert outsider.post(url + action, {"number": 1}).status_code == 404
+    assert Client().get(url).status_code == 302  # anonymous: log in first
+
+
+def test_a_finished_bot_match_offers_a_rematch(client, bank, world):
+    from apps.matches.services import match_finish
+
+    a = login(client, world["learner"])
+    a.post("/play/bot/", {"level": "1"})
+    match = Match.objects.get()
+    match_finish(match_id=match.pk)
+    html = a.get(f"/play/m/{match.public_id}/").content.decode()
+    assert "Rematch" in html and "Review the questions" in html
+    response = a.post(f"/play/m/{match.public_id}/rematch/")
+    assert Match.objects.count() == 2 and response.status_code == 302
+
+
+def test_a_bad_bot_level_is_refused_with_a_message(client, bank, world):
+    a = login(client, world["learner"])
+    response = a.post("/play/bot/", {"level": "eleven"}, follow=True)
+    assert "level from 1 to 5" in response.content.decode()
+    assert not Match.objects.exists()
