@@ -70,10 +70,10 @@ def prepare(n: int):
 
 
 def http(method: str, url: str, token: str, body: dict | None = None) -> dict:
-    request = urllib.request.Request(url, method=method, data=json.dumps(body or {}).encode(),
-                                     headers={"Authorization": f"Token {token}",
-                                              "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (loopback only)
+    request = urllib.request.Request(  # noqa: S310 (loopback http only)
+        url, method=method, data=json.dumps(body or {}).encode(),
+        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
         return json.loads(response.read() or b"{}")
 
 
@@ -87,17 +87,22 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
     raise RuntimeError("the server did not start")
 
 
-async def one_match(base: str, ws_base: str, pair: dict, start: asyncio.Event) -> float:
+async def one_match(base: str, ws_base: str, pair: dict, start: asyncio.Event,
+                    connecting: asyncio.Semaphore, ready: list) -> float:
     import websockets
 
     api = f"{base}/api/v1/matches/{pair['match']}/"
-    ticket = await asyncio.to_thread(http, "POST", api + "ticket/", pair["b"])
-    state_a = await asyncio.to_thread(http, "GET", api, pair["a"])
-    key = state_a["round"]["choices"][0]["key"]
-    async with websockets.connect(ws_base + ticket["url"],
-                                  origin=base, open_timeout=60) as ws:
+    async with connecting:  # set-up is not what we measure: open the sockets a few at a time
+        ticket = await asyncio.to_thread(http, "POST", api + "ticket/", pair["b"])
+        state_a = await asyncio.to_thread(http, "GET", api, pair["a"])
+        key = state_a["round"]["choices"][0]["key"]
+        ws = await websockets.connect(ws_base + ticket["url"], origin=base, open_timeout=60,
+                                      ping_interval=None)
         json.loads(await ws.recv())  # the state on connect
+    ready.append(1)
+    async with ws:
         await start.wait()
+        await asyncio.sleep(pair["offset"])  # players answer at different moments of the round
         sent = time.perf_counter()
         post = asyncio.create_task(asyncio.to_thread(
             http, "POST", api + "answers/", pair["a"], {"round": 1, "choices": [key]}))
@@ -112,13 +117,16 @@ async def one_match(base: str, ws_base: str, pair: dict, start: asyncio.Event) -
 
 async def run(pairs, port: int) -> list[float]:
     base, ws_base = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}"
-    start = asyncio.Event()
-    tasks = [asyncio.create_task(one_match(base, ws_base, p, start)) for p in pairs]
-    await asyncio.sleep(0)
-    # Let every player connect first, then fire all the answers at once.
-    while sum(1 for t in tasks if not t.done()) and not start.is_set():
-        await asyncio.sleep(1.0)
-        start.set()
+    start, connecting, ready = asyncio.Event(), asyncio.Semaphore(10), []
+    tasks = [asyncio.create_task(one_match(base, ws_base, p, start, connecting, ready))
+             for p in pairs]
+    # Every player connects first; then all the answers go out at once.
+    while len(ready) < len(pairs):
+        if any(t.done() and t.exception() for t in tasks):
+            break
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(1.0)  # let the presence pushes of the last connections settle
+    start.set()
     return await asyncio.gather(*tasks)
 
 
@@ -126,11 +134,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--matches", type=int, default=100)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--spread", type=float, default=5.0,
+                        help="answers are spread uniformly over this many seconds (0: a burst)")
     args = parser.parse_args()
     env = configure_env(args)
     pairs = prepare(args.matches)
+    import random
+
+    rng = random.Random(7)
+    for pair in pairs:
+        pair["offset"] = rng.uniform(0, args.spread)
     server = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p",
-                               str(args.port), "config.asgi:application"], cwd=ROOT, env=env,
+                               str(args.port), "--websocket_connect_timeout", "60",
+                               "config.asgi:application"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_port(args.port)
@@ -139,12 +155,17 @@ def main() -> None:
         wall = time.perf_counter() - started
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     ms = [x * 1000 for x in latencies]
-    q = statistics.quantiles(ms, n=100) if len(ms) > 1 else ms * 99
+    q = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else ms * 99
     backend = "PostgreSQL + Redis" if env.get("DATABASE_URL") and env.get("REDIS_URL") else \
         "embedded default (SQLite, in-memory channel layer)"
-    print(f"answer -> opponent's websocket update, {len(ms)} concurrent matches, {backend}")
+    print(f"answer -> opponent's websocket update, {len(ms)} concurrent matches, answers "
+          f"spread over {args.spread:g} s, {backend}")
     print(f"  median {statistics.median(ms):.1f} ms   p95 {q[94]:.1f} ms   p99 {q[98]:.1f} ms   "
           f"max {max(ms):.1f} ms   (whole run {wall:.1f} s, {os.cpu_count()} cores)")
 

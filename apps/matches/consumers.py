@@ -2,13 +2,20 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 
 from apps.matches import realtime, selectors, services
 from apps.matches.models import Match
+
+
+def in_pool(func):
+    """Run ORM work in the thread pool rather than the one thread-sensitive thread: every
+    connected player renders their own state after each change, and serialising those renders
+    behind one thread made pushes queue up under load (see bench/match_latency.py)."""
+    return DatabaseSyncToAsync(func, thread_sensitive=False)
 
 
 class MatchConsumer(AsyncJsonWebsocketConsumer):
@@ -30,11 +37,10 @@ class MatchConsumer(AsyncJsonWebsocketConsumer):
         self.group = realtime.group_name(self.match.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await database_sync_to_async(services.player_seen)(match=self.match, user=self.user,
-                                                            connected=True)
+        await in_pool(services.player_seen)(match=self.match, user=self.user, connected=True)
         await self._send_state()
 
-    @database_sync_to_async
+    @in_pool
     def _authenticate(self, public_id, ticket):
         try:
             match = Match.objects.get(public_id=public_id)
@@ -54,8 +60,8 @@ class MatchConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if self.match is not None and getattr(self, "group", None):
             await self.channel_layer.group_discard(self.group, self.channel_name)
-            await database_sync_to_async(services.player_seen)(match=self.match, user=self.user,
-                                                                connected=False)
+            await in_pool(services.player_seen)(match=self.match, user=self.user,
+                                                connected=False)
 
     async def receive_json(self, content, **kwargs):
         # A client that suspects a gap asks for the whole state again.
@@ -65,7 +71,7 @@ class MatchConsumer(AsyncJsonWebsocketConsumer):
     async def match_changed(self, event):
         await self._send_state()
 
-    @database_sync_to_async
+    @in_pool
     def _payload(self):
         state = selectors.match_state(self.match, self.user)
         if self.format == "html":
