@@ -12,6 +12,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "1000/min"}}  # noqa: F405
+# On SQLite the test database is a file, not shared-cache memory: like the embedded default it
+# then has a busy timeout, so the threads of websocket and timer tests wait for the write lock
+# instead of failing with "database table is locked"; a forked ASGI test server can open it too.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"asc-test-{os.getpid()}.sqlite3")}
+
 # Keep tests on Redis apart from anything else using the same server.
 if REDIS_URL:  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = "asc-test"  # noqa: F405

@@ -44,7 +44,8 @@ def page(browser, live_server):
 @pytest.fixture
 def asgi_live_server(transactional_db):
     """Daphne (HTTP and websockets) in a child process over the test database, as Channels'
-    ChannelsLiveServerTestCase runs it. Needs a database the child can open: PostgreSQL."""
+    ChannelsLiveServerTestCase runs it. The child opens the same test database (a file on
+    SQLite, see config/settings/test.py)."""
     from functools import partial
 
     from channels.testing.live import make_application

@@ -8,7 +8,7 @@ from apps.matches.models import Match
 from tests.browser.conftest import CHROMIUM_ARGS  # noqa: F401  (same browser flags)
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.postgres]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture

@@ -4,10 +4,11 @@ Celery worker on the full stack."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
@@ -21,6 +22,13 @@ from tests.quiz.keyleak import ATTRIBUTE_MARKER
 from tests.worker import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_async(coroutine_function) -> None:
+    """Run a test coroutine on a fresh event loop in its own thread: Playwright's sync API
+    (session-scoped, in tests/browser) may leave a loop running in the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine_function()).result()
 
 
 def session_headers(user) -> list[tuple[bytes, bytes]]:
@@ -90,7 +98,7 @@ def test_a_player_gets_the_state_then_versioned_pushes_after_commit(bank, world)
         assert closed["state"]["round"]["result"]["your_correct"] is True
         await comm.disconnect()
 
-    async_to_sync(run)()
+    run_async(run)
 
 
 def test_a_reconnecting_player_receives_the_whole_current_state(bank, world):
@@ -117,7 +125,7 @@ def test_a_reconnecting_player_receives_the_whole_current_state(bank, world):
         assert len(state["state"]["history"]) == 1
         await again.disconnect()
 
-    async_to_sync(run)()
+    run_async(run)
 
 
 def test_browsers_get_html_fragments(bank, world):
@@ -134,7 +142,7 @@ def test_browsers_get_html_fragments(bank, world):
         assert f'data-version="{frame["version"]}"' in frame["html"]
         await comm.disconnect()
 
-    async_to_sync(run)()
+    run_async(run)
 
 
 @pytest.mark.parametrize("who", ["instructor", "anonymous"])
@@ -151,7 +159,7 @@ def test_outsiders_cannot_open_the_match_socket(bank, world, who):
         assert not connected
         await comm.disconnect()
 
-    async_to_sync(run)()
+    run_async(run)
 
 
 def test_a_foreign_origin_is_refused(bank, world):
@@ -165,7 +173,7 @@ def test_a_foreign_origin_is_refused(bank, world):
         connected, _ = await comm.connect()
         assert not connected
 
-    async_to_sync(run)()
+    run_async(run)
 
 
 def test_api_clients_use_a_single_use_ticket(bank, world):
@@ -185,7 +193,7 @@ def test_api_clients_use_a_single_use_ticket(bank, world):
         wrong = WebsocketCommunicator(application, url + stolen_for_other_match, headers=origin)
         assert not (await wrong.connect())[0]
 
-    async_to_sync(run)()
+    run_async(run)
 
 
 def test_the_in_process_countdown_closes_a_silent_round(bank, world, settings):
