@@ -65,8 +65,13 @@ def small_bank(db):
 @pytest.fixture(autouse=True)
 def _tasks_run_where_the_test_says(request, settings):
     """Tests run tasks in-process unless they ask for a real worker (`worker` marker), so a
-    stray task never waits in a Redis queue for a worker that is not there."""
+    stray task never waits in a Redis queue for a worker that is not there. Timers a test left
+    pending are cancelled when it ends."""
+    from apps.core.tasks import cancel_pending
+
     settings.CELERY_ENABLED = bool(request.node.get_closest_marker("worker"))
+    yield
+    cancel_pending()
 
 
 @pytest.fixture

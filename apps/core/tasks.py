@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 
 log = logging.getLogger(__name__)
+_pending: set[threading.Timer] = set()
 
 
 def enqueue(task, *args, countdown: float | None = None) -> None:
@@ -28,12 +29,14 @@ def enqueue(task, *args, countdown: float | None = None) -> None:
             return
         timer = threading.Timer(countdown or 0, _run_in_process, args=(task, args))
         timer.daemon = True
+        _pending.add(timer)
         timer.start()
 
     transaction.on_commit(send)
 
 
 def _run_in_process(task, args) -> None:
+    _pending.discard(threading.current_thread())
     close_old_connections()
     try:
         task.run(*args)
@@ -41,6 +44,16 @@ def _run_in_process(task, args) -> None:
         log.exception("in-process task %s failed", task.name)
     finally:
         close_old_connections()
+
+
+def cancel_pending() -> int:
+    """Cancel in-process timers that have not fired (tests call this between tests, so a timer
+    from one test never runs against the next test's database)."""
+    timers = list(_pending)
+    for timer in timers:
+        timer.cancel()
+    _pending.clear()
+    return len(timers)
 
 
 @shared_task(name="core.heartbeat")

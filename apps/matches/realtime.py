@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import threading
 
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
@@ -40,7 +41,20 @@ def broadcast(match_id: int) -> None:
             return  # nobody has connected to this process: nobody to tell
         asyncio.run_coroutine_threadsafe(layer.group_send(group_name(match_id), message), loop)
     else:
-        async_to_sync(layer.group_send)(group_name(match_id), message)
+        _publish(layer, group_name(match_id), message)
+
+
+def _publish(layer, group: str, message: dict) -> None:
+    """async_to_sync cannot run in a thread that is itself running an event loop; publish from
+    a short-lived thread in that (unusual) case instead of failing the transaction's hooks."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(layer.group_send)(group, message)
+        return
+    thread = threading.Thread(target=async_to_sync(layer.group_send), args=(group, message))
+    thread.start()
+    thread.join()
 
 
 def ticket_issue(*, user_id: int, match_id: int) -> str:

@@ -47,3 +47,14 @@ def test_it_runs_on_postgresql():
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         assert "PostgreSQL" in cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pending_in_process_timers_can_be_cancelled():
+    from apps.core.tasks import cancel_pending
+
+    marker = uuid.uuid4().hex
+    enqueue(heartbeat, marker, countdown=0.5)
+    assert cancel_pending() == 1
+    assert not wait_for(lambda: WorkerHeartbeat.objects.filter(marker=marker).exists(),
+                        timeout=1.0)
