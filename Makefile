@@ -57,6 +57,7 @@ test: $(VENV)/.dev-deps check-artifacts
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py checkbank
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py formatbank --check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Full stack on a laptop with Redis running: `make worker` and `make beat` next to `make run`.

@@ -1,11 +1,15 @@
 """Everything under /api/v1/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from apps.accounts import api as accounts_api
 from apps.bank import api as bank_api
+from apps.cohorts import api as cohorts_api
+from apps.insights import api as insights_api
 from apps.matches import api as matches_api
+from apps.packs import api as packs_api
 from apps.quiz import api as quiz_api
+from apps.skills import api as skills_api
 
 urlpatterns = [
     path("auth/token/", accounts_api.token, name="api-token"),
@@ -26,4 +30,22 @@ urlpatterns = [
     path("matches/<uuid:match_id>/answers/", matches_api.answer, name="api-match-answers"),
     path("matches/<uuid:match_id>/claim/", matches_api.claim, name="api-match-claim"),
     path("matches/<uuid:match_id>/ticket/", matches_api.ticket, name="api-match-ticket"),
+    path("me/skills/", skills_api.my_skills, name="api-my-skills"),
+    path("me/history/", skills_api.my_history, name="api-my-history"),
+    path("me/review/", skills_api.my_review, name="api-my-review"),
+    path("leaderboards/<str:kind>/", skills_api.leaderboard, name="api-leaderboard"),
+    path("curation/", include("apps.curation.api_urls")),
+    path("packs/imports/", packs_api.import_create, name="api-pack-imports"),
+    path("packs/imports/<uuid:public_id>/", packs_api.import_detail, name="api-pack-import"),
+    path("packs/imports/<uuid:public_id>/apply/", packs_api.import_apply,
+         name="api-pack-import-apply"),
+    path("packs/export/", packs_api.export, name="api-pack-export"),
+    path("insights/questions/", insights_api.question_list, name="api-insights"),
+    path("insights/questions/<slug:slug>/", insights_api.question_detail,
+         name="api-insights-question"),
+    path("cohorts/", cohorts_api.cohort_list, name="api-cohorts"),
+    path("cohorts/join/", cohorts_api.join, name="api-cohort-join"),
+    path("cohorts/<int:cohort_id>/", cohorts_api.cohort_detail, name="api-cohort"),
+    path("cohorts/<int:cohort_id>/assignments/", cohorts_api.assignment_create,
+         name="api-cohort-assignments"),
 ]

@@ -8,6 +8,11 @@ urlpatterns = [
     path("bank/", include("apps.bank.urls")),
     path("quiz/", include("apps.quiz.urls")),
     path("play/", include("apps.matches.urls")),
+    path("skills/", include("apps.skills.urls")),
+    path("curation/", include("apps.curation.urls")),
+    path("packs/", include("apps.packs.urls")),
+    path("insights/", include("apps.insights.urls")),
+    path("cohorts/", include("apps.cohorts.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its initialiser as a separate script, so it lives with our CSP.

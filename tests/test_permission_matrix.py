@@ -37,6 +37,24 @@ def learners_match(world) -> str:
 PLAYER_ONLY = {"anonymous": 302, "learner": 200, "other_learner": 404, "instructor": 404,
                "staff": 404}
 
+INSTRUCTORS_ONLY = {"anonymous": 404, "learner": 404, "other_learner": 404, "instructor": 200,
+                    "staff": 200}
+
+
+def instructors_cohort(world) -> int:
+    from apps.cohorts.services import cohort_create
+
+    return cohort_create(owner=world["instructor"], name="Class").pk
+
+
+def instructors_import(world) -> str:
+    from apps.packs.models import ImportDraft
+    from tests.factories import load_small_bank
+
+    load_small_bank()
+    return str(ImportDraft.objects.create(owner=world["instructor"], format="gift",
+                                          filename="x.gift", text="::a-b::c {T}\n").public_id)
+
 
 ROWS = [
     Row("home", "GET", "/", everyone(200)),
@@ -66,7 +84,95 @@ ROWS = [
     Row("api match ticket", "POST", lambda w: f"/api/v1/matches/{learners_match(w)}/ticket/",
         {**API_OWNER_ONLY, "learner": 201}),
     Row("api rating", "GET", "/api/v1/matches/rating/", API_SIGNED_IN),
+    Row("skills dashboard", "GET", "/skills/", SIGNED_IN),
+    Row("leaderboards page", "GET", "/skills/leaderboards/", SIGNED_IN),
+    Row("review now", "POST", "/skills/review/", everyone(302)),  # login, or nothing due
+    Row("calibration page", "GET", "/skills/calibration/",
+        {"anonymous": 404, "learner": 404, "other_learner": 404, "instructor": 200,
+         "staff": 200}),
+    Row("api my skills", "GET", "/api/v1/me/skills/", API_SIGNED_IN),
+    Row("api my history", "GET", "/api/v1/me/history/", API_SIGNED_IN),
+    Row("api my review", "GET", "/api/v1/me/review/", API_SIGNED_IN),
+    Row("api leaderboard", "GET", "/api/v1/leaderboards/rating/", API_SIGNED_IN),
+    Row("curation questions", "GET", "/curation/", {**everyone(404), "instructor": 200,
+                                                     "staff": 200}),
+    Row("curation new question", "GET", "/curation/new/", {**everyone(404), "instructor": 200,
+                                                            "staff": 200}),
+    Row("curation question", "GET", lambda w: f"/curation/q/{curation_bank(w)}/",
+        {**everyone(404), "instructor": 200, "staff": 200}),
+    Row("curation edit", "GET", lambda w: f"/curation/q/{curation_bank(w)}/edit/",
+        {**everyone(404), "instructor": 200, "staff": 200}),
+    Row("curation versions", "GET", lambda w: f"/curation/q/{curation_bank(w)}/versions/",
+        {**everyone(404), "instructor": 200, "staff": 200}),
+    Row("curation report queue", "GET", "/curation/reports/",
+        {**everyone(404), "instructor": 200, "staff": 200}),
+    Row("curation audit", "GET", "/curation/audit/",
+        {**everyone(404), "instructor": 200, "staff": 200}),
+    Row("report a question", "GET", lambda w: f"/curation/report/{learners_answered(w)}/1/",
+        PLAYER_ONLY),
+    Row("my reports", "GET", "/curation/my-reports/", SIGNED_IN),
+    Row("api curation questions", "GET", "/api/v1/curation/questions/",
+        {**everyone(404), "anonymous": 401, "instructor": 200, "staff": 200}),
+    Row("api curation question", "GET",
+        lambda w: f"/api/v1/curation/questions/{curation_bank(w)}/",
+        {**everyone(404), "anonymous": 401, "instructor": 200, "staff": 200}),
+    Row("api curation versions", "GET",
+        lambda w: f"/api/v1/curation/questions/{curation_bank(w)}/versions/",
+        {**everyone(404), "anonymous": 401, "instructor": 200, "staff": 200}),
+    Row("api curation submit", "POST",
+        lambda w: f"/api/v1/curation/questions/{curation_bank(w)}/transitions/",
+        {**everyone(404), "anonymous": 401, "instructor": 409, "staff": 409},
+        data={"action": "submit"}),  # a published question cannot be submitted
+    Row("api curation reports", "GET", "/api/v1/curation/reports/",
+        {**everyone(404), "anonymous": 401, "instructor": 200, "staff": 200}),
+    Row("api curation my reports", "GET", "/api/v1/curation/reports/mine/", API_SIGNED_IN),
+    Row("api curation audit", "GET", "/api/v1/curation/audit/",
+        {**everyone(404), "anonymous": 401, "instructor": 200, "staff": 200}),    # packs and insights (issue 6b): instructor pages and API are 404 to everyone else, anonymous
+    # API callers included; an upload belongs to the instructor who made it.
+    Row("packs page", "GET", "/packs/", INSTRUCTORS_ONLY),
+    Row("packs upload without a file", "POST", "/packs/import/",
+        {**INSTRUCTORS_ONLY, "instructor": 400, "staff": 400}),
+    Row("packs import preview", "GET", lambda w: f"/packs/import/{instructors_import(w)}/",
+        {**everyone(404), "instructor": 200}),
+    Row("packs export gift", "GET", "/packs/export/gift/", INSTRUCTORS_ONLY),
+    Row("api pack import upload (json refused)", "POST", "/api/v1/packs/imports/",
+        {**INSTRUCTORS_ONLY, "instructor": 415, "staff": 415}),
+    Row("api pack import preview", "GET",
+        lambda w: f"/api/v1/packs/imports/{instructors_import(w)}/",
+        {**everyone(404), "instructor": 200}),
+    Row("api pack export", "GET", "/api/v1/packs/export/?kind=moodle_xml", INSTRUCTORS_ONLY),
+    Row("insights page", "GET", "/insights/", INSTRUCTORS_ONLY),
+    Row("api insights", "GET", "/api/v1/insights/questions/", INSTRUCTORS_ONLY),    Row("cohorts page", "GET", "/cohorts/", INSTRUCTORS_ONLY),
+    Row("cohort page", "GET", lambda w: f"/cohorts/{instructors_cohort(w)}/",
+        {**everyone(404), "instructor": 200}),
+    Row("cohort results csv", "GET", lambda w: f"/cohorts/{instructors_cohort(w)}/results.csv",
+        {**everyone(404), "instructor": 200}),
+    Row("join a cohort", "GET", "/cohorts/join/", SIGNED_IN),
+    Row("my cohorts", "GET", "/cohorts/mine/", SIGNED_IN),
+    Row("api cohorts", "GET", "/api/v1/cohorts/", INSTRUCTORS_ONLY),
+    Row("api cohort", "GET", lambda w: f"/api/v1/cohorts/{instructors_cohort(w)}/",
+        {**everyone(404), "instructor": 200}),
+    Row("api cohort join with a wrong code", "POST", "/api/v1/cohorts/join/",
+        {**everyone(404), "anonymous": 401}, data={"code": "NOPE2345"}),
 ]
+
+
+def curation_bank(world) -> str:
+    from tests.factories import load_small_bank
+
+    load_small_bank()
+    return "serialization-fixture-reduce"
+
+
+def learners_answered(world) -> str:
+    """A quiz of the learner's with its first question answered (reports need an answer)."""
+    from apps.quiz.models import QuizAttempt
+    from apps.quiz.services import quiz_answer
+
+    attempt = QuizAttempt.objects.get(public_id=learners_quiz(world))
+    aq = attempt.questions.get(number=1)
+    quiz_answer(attempt=attempt, number=1, keys=aq.choice_keys[:1])
+    return str(attempt.public_id)
 
 
 @pytest.mark.django_db

@@ -37,6 +37,7 @@ from apps.matches.models import (
     RoundAnswer,
 )
 from apps.quiz.scoring import speed_points
+from apps.skills import tasks as skill_tasks
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 RANKED_PAIR_DAILY_LIMIT = 3
@@ -355,6 +356,8 @@ def _record_answer(match: Match, rnd: Round, player: MatchPlayer, picked: list[i
         existing = RoundAnswer.objects.get(round=rnd, player=player)
         return AnswerOutcome("repeat" if existing.picked == picked else "conflict", existing)
     _changed(match)  # the opponent sees "answered" (never what)
+    if not player.is_bot:
+        enqueue(skill_tasks.record_match_answer_task, answer.pk)
     if rnd.answers.count() >= match.players.count():
         _close_round(match, rnd, now)
     return AnswerOutcome("accepted", answer)
@@ -392,6 +395,7 @@ def _close_round(match: Match, rnd: Round, now: datetime) -> None:
     for answer in rnd.answers.all():
         MatchPlayer.objects.filter(pk=answer.player_id).update(score=F("score") + answer.points)
     _changed(match)
+    enqueue(skill_tasks.record_round_misses_task, rnd.pk)  # humans who let the round time out
     if not match.rounds.filter(number__gt=rnd.number).exists():
         _finish(match, Match.Reason.COMPLETED, now)
     else:

@@ -23,6 +23,7 @@ class QuizCreateInput(serializers.Serializer):
     topic = serializers.SlugField(required=False)
     resource = serializers.SlugField(required=False)
     difficulty = serializers.IntegerField(min_value=1, max_value=3, required=False)
+    adaptive = serializers.BooleanField(default=False, help_text="Pick questions at your level")
 
     def validate_topic(self, value):
         if not Topic.objects.filter(slug=value).exists():
@@ -152,7 +153,7 @@ def quiz_list(request: Request) -> Response:
     v = data.validated_data
     spec = QuizSpec(count=v["count"], seconds=v["seconds_per_question"], mode=v["mode"],
                     topic=v.get("topic"), resource=v.get("resource"),
-                    difficulty=v.get("difficulty"))
+                    difficulty=v.get("difficulty"), adaptive=v["adaptive"])
     try:
         attempt = services.quiz_start(
             user=request.user, spec=spec,

@@ -19,7 +19,8 @@ class QuizForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", "Mixed: every topic")]
+        choices = [("", "Mixed: every topic"),
+                   ("adaptive", "Adaptive: questions at your level, weak topics first")]
         choices += [(f"topic:{t.slug}", f"Topic: {t.name}") for t in Topic.objects.all()]
         choices += [(f"resource:{r.slug}", f"Resource: {r.title}") for r in Resource.objects.all()]
         choices += [(f"difficulty:{d}", f"Difficulty: {label}")
@@ -34,4 +35,5 @@ class QuizForm(forms.Form):
             topic=value if kind == "topic" else None,
             resource=value if kind == "resource" else None,
             difficulty=int(value) if kind == "difficulty" else None,
+            adaptive=kind == "adaptive",
         )

@@ -19,8 +19,11 @@ from django.utils import timezone
 
 from apps.bank.models import Question, QuestionVersion
 from apps.bank.selectors import published_versions
+from apps.core.tasks import enqueue
 from apps.quiz.models import AttemptQuestion, QuizAnswer, QuizAttempt
 from apps.quiz.scoring import answer_points
+from apps.skills import tasks as skill_tasks
+from apps.skills.adaptive import adaptive_pick
 
 MIN_COUNT, MAX_COUNT = 5, 30
 MIN_SECONDS, MAX_SECONDS = 10, 60
@@ -43,6 +46,7 @@ class QuizSpec:
     topic: str | None = None
     resource: str | None = None
     difficulty: int | None = None
+    adaptive: bool = False  # questions picked for the learner's level (apps.skills)
 
     def validate(self) -> None:
         if not MIN_COUNT <= self.count <= MAX_COUNT:
@@ -73,7 +77,7 @@ def _grace() -> timedelta:
 
 
 def _focus_label(spec: QuizSpec) -> str:
-    parts = []
+    parts = ["adaptive"] if spec.adaptive else []
     if spec.topic:
         parts.append(f"topic {spec.topic}")
     if spec.resource:
@@ -109,7 +113,8 @@ def quiz_start(*, user, spec: QuizSpec, time_factor: float = 1.0) -> QuizAttempt
     ids = list(pool.values_list("id", flat=True))
     if not ids:
         raise QuizError("No published questions match this focus yet.")
-    chosen = secrets.SystemRandom().sample(ids, min(spec.count, len(ids)))
+    chosen = (adaptive_pick(user=user, version_ids=ids, count=spec.count) if spec.adaptive
+              else secrets.SystemRandom().sample(ids, min(spec.count, len(ids))))
     by_id = QuestionVersion.objects.in_bulk(chosen)
     with transaction.atomic():
         return _create(user=user, versions=[by_id[i] for i in chosen], spec=spec,
@@ -129,6 +134,17 @@ def quiz_retry_missed(*, attempt: QuizAttempt, user) -> QuizAttempt:
     with transaction.atomic():
         return _create(user=user, versions=current, spec=spec, time_factor=attempt.time_factor,
                        label="Retry of missed questions")
+
+
+def quiz_start_review(*, user, version_ids: list[int], time_factor: float = 1.0) -> QuizAttempt:
+    """An accuracy quiz of the given versions (the learner's due reviews, in that order)."""
+    versions = QuestionVersion.objects.in_bulk(version_ids[:MAX_COUNT])
+    if not versions:
+        raise QuizError("Nothing is due for review.", status=409)
+    spec = QuizSpec(count=len(versions), mode=QuizAttempt.Mode.ACCURACY)
+    with transaction.atomic():
+        return _create(user=user, versions=[versions[i] for i in version_ids if i in versions],
+                       spec=spec, time_factor=time_factor, label="Review of due questions")
 
 
 def _open(*, attempt: QuizAttempt, number: int, now: datetime) -> None:
@@ -159,6 +175,8 @@ def _close_if_overdue(attempt: QuizAttempt, now: datetime) -> None:
     if closed:
         QuizAttempt.objects.filter(pk=attempt.pk).update(streak=0)
         _finish_if_done(attempt, now)
+        if attempt.user_id:  # timeouts count as wrong answers for skill tracking
+            enqueue(skill_tasks.record_quiz_timeouts_task, attempt.pk)
 
 
 def quiz_refresh(*, attempt: QuizAttempt) -> QuizAttempt:
@@ -231,6 +249,8 @@ def quiz_answer(*, attempt: QuizAttempt, number: int, keys: list[str]) -> Answer
             question.refresh_from_db()
             return AnswerOutcome("repeat" if question.answer.picked == picked else "conflict",
                                  question)
+        if locked.user_id:
+            enqueue(skill_tasks.record_quiz_question_task, question.pk)
         updated = AttemptQuestion.objects.filter(
             pk=question.pk, state=AttemptQuestion.State.OPEN
         ).update(state=AttemptQuestion.State.ANSWERED, closed_at=now, is_correct=is_correct,

@@ -40,6 +40,11 @@ INSTALLED_APPS = [
     "apps.bank",
     "apps.quiz",
     "apps.matches",
+    "apps.skills",
+    "apps.curation",
+    "apps.packs",
+    "apps.insights",
+    "apps.cohorts",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +231,17 @@ EXTENDED_TIME_FACTORS = (1.0, 1.5, 2.0)
 
 # --- Question bank ---------------------------------------------------------------------------------
 BANK_DIR = BASE_DIR / "questions"
+
+# --- Question packs (apps.packs) -------------------------------------------------------------------
+# Uploads larger than this are refused before they are parsed.
+PACK_IMPORT_MAX_BYTES = env_int("PACK_IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+# The site's Ed25519 signing key: base64 of the 32 raw private bytes. Empty: packs cannot be
+# exported signed (exportpack refuses). Checked when used, so a bad value fails loudly there.
+PACK_SIGNING_KEY = env_str("PACK_SIGNING_KEY", "")
+# Base64 raw 32-byte Ed25519 public keys whose packs this site trusts (comma-separated).
+PACK_TRUSTED_KEYS = env_list("PACK_TRUSTED_KEYS", [])
+# Item analysis: a question needs this many first attempts before discrimination is judged.
+INSIGHTS_MIN_ANSWERS = env_int("INSIGHTS_MIN_ANSWERS", 30, minimum=1)
 
 LOGGING = {
     "version": 1,

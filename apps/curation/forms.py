@@ -1,0 +1,180 @@
+"""The question editor. The form only collects text: it builds a dict in the bank's YAML shape
+and the bank's own validator (through services.question_validate) decides what is valid, so the
+site and `loadbank` never disagree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from apps.bank.bankfile import ARTIFACT_KINDS, MAX_CHOICES
+from apps.bank.models import QuestionVersion, Resource, Topic
+from apps.curation.models import Report
+
+RESOURCE_ROWS = 6  # the bank's largest question cites 4
+TEXT = {"rows": 3}
+
+
+class QuestionForm(forms.Form):
+    id = forms.CharField(label="Id", max_length=120, required=False,
+                         help_text="Main topic, then a descriptive slug: "
+                                   "serialization-reduce-opcodes. Never reused.")
+    type = forms.ChoiceField(choices=QuestionVersion.Type.choices)
+    style = forms.ChoiceField(choices=QuestionVersion.Style.choices)
+    difficulty = forms.TypedChoiceField(coerce=int, choices=[(1, "1 foundation"),
+                                                             (2, "2 practitioner"),
+                                                             (3, "3 expert")])
+    main_topic = forms.ChoiceField(label="Main topic")
+    other_topics = forms.MultipleChoiceField(label="Other topics", required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+    stem = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False,
+                           help_text="Markdown.")
+    artifact_kind = forms.ChoiceField(label="Artifact kind", required=False,
+                                      choices=[("", "No artifact")]
+                                      + [(k, k) for k in ARTIFACT_KINDS])
+    artifact_content = forms.CharField(label="Artifact content", required=False,
+                                       widget=forms.Textarea(attrs={"rows": 6,
+                                                                    "class": "mono"}))
+    explanation = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False,
+                                  help_text="Markdown: why the key is right and each "
+                                            "distractor wrong.")
+
+    def __init__(self, *args, creating: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.creating = creating
+        if not creating:
+            del self.fields["id"]
+        topics = [(t.slug, t.name) for t in Topic.objects.all()]
+        self.fields["main_topic"].choices = topics
+        self.fields["other_topics"].choices = topics
+        resources = [("", "—")] + [(r.slug, r.title) for r in Resource.objects.all()]
+        for i in range(RESOURCE_ROWS):
+            self.fields[f"resource_{i}"] = forms.ChoiceField(label=f"Resource {i + 1}",
+                                                             choices=resources, required=False)
+            self.fields[f"locator_{i}"] = forms.CharField(label=f"Locator {i + 1}",
+                                                          max_length=500, required=False)
+        for i in range(MAX_CHOICES):
+            self.fields[f"choice_{i}_text"] = forms.CharField(
+                label=f"Choice {i + 1}", required=False, widget=forms.Textarea(attrs={"rows": 1}))
+            self.fields[f"choice_{i}_correct"] = forms.BooleanField(label="Correct",
+                                                                   required=False)
+            self.fields[f"choice_{i}_misconception"] = forms.CharField(
+                label="Misconception (wrong choices)", required=False,
+                widget=forms.Textarea(attrs={"rows": 1}))
+        self.section_errors: dict[str, list[str]] = {}
+
+    def choice_rows(self):
+        return [(self[f"choice_{i}_text"], self[f"choice_{i}_correct"],
+                 self[f"choice_{i}_misconception"]) for i in range(MAX_CHOICES)]
+
+    def resource_rows(self):
+        return [(self[f"resource_{i}"], self[f"locator_{i}"]) for i in range(RESOURCE_ROWS)]
+
+    def item(self) -> dict[str, Any]:
+        """The question in the bank's YAML shape. Blank rows are left out; everything else,
+        however wrong, is passed on so the bank's validator names the problem."""
+        # Browsers send textarea line breaks as CRLF; the bank's files use LF.
+        d = {k: v.replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v
+             for k, v in self.cleaned_data.items()}
+        # Keep the author's order of secondary topics (checkboxes come back in page order).
+        known = list(self.initial.get("other_topics") or [])
+        d["other_topics"] = sorted(d.get("other_topics") or [],
+                                   key=lambda t: (known.index(t) if t in known else len(known)))
+        item: dict[str, Any] = {
+            "type": d.get("type"), "style": d.get("style"), "difficulty": d.get("difficulty"),
+            "topics": [d.get("main_topic")] + [t for t in d.get("other_topics", [])
+                                              if t != d.get("main_topic")],
+            "resources": [{"slug": d[f"resource_{i}"], "locator": d[f"locator_{i}"]}
+                          for i in range(RESOURCE_ROWS)
+                          if d.get(f"resource_{i}") or d.get(f"locator_{i}", "").strip()],
+            "stem": d.get("stem", ""),
+            "choices": [],
+            "explanation": d.get("explanation", ""),
+        }
+        if self.creating:
+            item = {"id": d.get("id", "").strip(), **item}
+        if d.get("artifact_kind") or d.get("artifact_content", "").strip():
+            item["artifact"] = {"kind": d.get("artifact_kind"),
+                                "content": d.get("artifact_content", "")}
+        for i in range(MAX_CHOICES):
+            text = d.get(f"choice_{i}_text", "").strip()
+            if not text:
+                continue
+            choice: dict[str, Any] = {"text": text}
+            if d.get(f"choice_{i}_correct"):
+                choice["correct"] = True
+            if d.get(f"choice_{i}_misconception", "").strip():
+                choice["misconception"] = d[f"choice_{i}_misconception"]
+            item["choices"].append(choice)
+        return item
+
+    def set_errors(self, errors: dict[str, list[str]]) -> None:
+        for key, messages in errors.items():
+            self.section_errors.setdefault("general" if key == "__all__" else key,
+                                           []).extend(messages)
+
+    @staticmethod
+    def initial_from(content: dict[str, Any]) -> dict[str, Any]:
+        """Form values for a version's `content` (the bank's YAML shape)."""
+        topics = content.get("topics") or [""]
+        initial: dict[str, Any] = {
+            "id": content.get("id", ""), "type": content.get("type"),
+            "style": content.get("style"), "difficulty": content.get("difficulty"),
+            "main_topic": topics[0], "other_topics": topics[1:],
+            "stem": content.get("stem", ""), "explanation": content.get("explanation", ""),
+        }
+        artifact = content.get("artifact") or {}
+        initial["artifact_kind"] = artifact.get("kind", "")
+        initial["artifact_content"] = artifact.get("content", "")
+        for i, ref in enumerate((content.get("resources") or [])[:RESOURCE_ROWS]):
+            initial[f"resource_{i}"] = ref.get("slug", "")
+            initial[f"locator_{i}"] = ref.get("locator", "")
+        for i, choice in enumerate((content.get("choices") or [])[:MAX_CHOICES]):
+            initial[f"choice_{i}_text"] = choice.get("text", "")
+            initial[f"choice_{i}_correct"] = bool(choice.get("correct"))
+            initial[f"choice_{i}_misconception"] = choice.get("misconception", "")
+        return initial
+
+
+class TransitionForm(forms.Form):
+    action = forms.ChoiceField(choices=[(a, a) for a in ("submit", "approve", "request_changes",
+                                                         "retire", "reopen")])
+    comment = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(
+        attrs={"rows": 2}))
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(label="What is wrong?", choices=Report.Kind.choices,
+                             widget=forms.RadioSelect)
+    comment = forms.CharField(label="Details", max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReportHandleForm(forms.Form):
+    state = forms.ChoiceField(choices=[("resolved", "Resolve"), ("dismissed", "Dismiss")])
+    note = forms.CharField(label="Note to the learner", max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    topic = forms.ChoiceField(required=False)
+    resource = forms.ChoiceField(required=False)
+    difficulty = forms.TypedChoiceField(required=False, coerce=int, empty_value=None,
+                                        choices=[("", "Any difficulty"), (1, "1"), (2, "2"),
+                                                 (3, "3")])
+    type = forms.ChoiceField(required=False,
+                             choices=[("", "Any type")] + QuestionVersion.Type.choices)
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), ("draft", "Draft"),
+                                                        ("review", "In review"),
+                                                        ("published", "Published"),
+                                                        ("retired", "Retired")])
+    author = forms.CharField(required=False, max_length=150)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [("", "Any topic")] + [(t.slug, t.name)
+                                                            for t in Topic.objects.all()]
+        self.fields["resource"].choices = [("", "Any resource")] + [
+            (r.slug, r.title) for r in Resource.objects.all()]

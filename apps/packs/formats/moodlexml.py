@@ -1,0 +1,175 @@
+"""Moodle XML, both directions: multichoice (single and multiple with fractions) and truefalse.
+
+Carries the id (name), stem with the artifact as a code block (markdown), choices, key,
+per-choice feedback (misconceptions), general feedback (explanation), the main topic as the
+category, and as tags: every topic (`topic:slug`), resources (`resource:slug=locator`),
+difficulty (`difficulty:N`) and style (`style:concept`). It cannot carry status.
+
+Parsing never resolves entities or fetches anything: a document with a DOCTYPE (where entity
+definitions live) is refused before it reaches the parser. (defusedxml is not a dependency;
+the stdlib parser with this check refuses the same billion-laughs and external-entity files.)
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from apps.packs.formats.common import ParsedItem, ParseResult, split_artifact, stem_with_artifact
+
+NOT_CARRIED = ["status"]
+_DOCTYPE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.I)
+
+
+def _text_el(parent: ET.Element, tag: str, text: str, fmt: str | None = None) -> ET.Element:
+    el = ET.SubElement(parent, tag)
+    if fmt:
+        el.set("format", fmt)
+    ET.SubElement(el, "text").text = text
+    return el
+
+
+def _fraction(n_correct: int) -> str:
+    return f"{100 / n_correct:.5f}".rstrip("0").rstrip(".")
+
+
+def export_questions(questions: list[dict[str, Any]]) -> str:
+    quiz = ET.Element("quiz")
+    category = None
+    for q in questions:
+        if q["topics"][0] != category:
+            category = q["topics"][0]
+            cat = ET.SubElement(quiz, "question", type="category")
+            _text_el(cat, "category", f"$course$/top/{category}")
+        is_tf = q["type"] == "true_false"
+        el = ET.SubElement(quiz, "question", type="truefalse" if is_tf else "multichoice")
+        _text_el(el, "name", q["id"])
+        _text_el(el, "questiontext", stem_with_artifact(q), "markdown")
+        _text_el(el, "generalfeedback", q.get("explanation", "").rstrip("\n"), "markdown")
+        ET.SubElement(el, "defaultgrade").text = "1"
+        ET.SubElement(el, "penalty").text = "0" if is_tf else "0.3333333"
+        ET.SubElement(el, "hidden").text = "0"
+        if not is_tf:
+            ET.SubElement(el, "single").text = "true" if q["type"] == "single" else "false"
+            ET.SubElement(el, "shuffleanswers").text = "true"
+            ET.SubElement(el, "answernumbering").text = "abc"
+        n_correct = sum(1 for c in q["choices"] if c.get("correct"))
+        for c in q["choices"]:
+            if is_tf:
+                fraction = "100" if c.get("correct") else "0"
+            elif c.get("correct"):
+                fraction = _fraction(n_correct) if q["type"] == "multiple" else "100"
+            else:
+                fraction = "-100" if q["type"] == "multiple" else "0"
+            answer = ET.SubElement(el, "answer", fraction=fraction,
+                                   format="moodle_auto_format" if is_tf else "markdown")
+            ET.SubElement(answer, "text").text = c["text"].lower() if is_tf else c["text"]
+            _text_el(answer, "feedback", c.get("misconception", ""), "markdown")
+        tags = ET.SubElement(el, "tags")
+        values = [f"topic:{t}" for t in q["topics"]]
+        values += [f"resource:{r['slug']}={r['locator']}" for r in q.get("resources", [])]
+        values += [f"difficulty:{q['difficulty']}", f"style:{q['style']}"]
+        for value in values:
+            _text_el(tags, "tag", value)
+    ET.indent(quiz, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
+
+
+def _child_text(el: ET.Element, tag: str) -> str:
+    found = el.find(f"{tag}/text")
+    return (found.text or "") if found is not None else ""
+
+
+def _question_lines(text: str) -> list[int]:
+    return [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r"<question\b", text)]
+
+
+def parse(text: str) -> ParseResult:
+    result = ParseResult()
+    doctype = _DOCTYPE.search(text)
+    if doctype:
+        line = text.count("\n", 0, doctype.start()) + 1
+        result.errors.append(f"{line}: a DOCTYPE or entity declaration is not allowed (entities "
+                             "are never expanded)")
+        return result
+    try:
+        root = ET.fromstring(text)  # noqa: S314 (no DOCTYPE, so no entities: checked above)
+    except ET.ParseError as exc:
+        result.errors.append(f"{exc.position[0]}: invalid XML: {exc}")
+        return result
+    if root.tag != "quiz":
+        result.errors.append("1: the root element must be <quiz>")
+        return result
+    lines = _question_lines(text)
+    category = ""
+    for index, el in enumerate(root.findall("question")):
+        line = lines[index] if index < len(lines) else 1
+        qtype = el.get("type", "")
+        if qtype == "category":
+            category = _child_text(el, "category").strip().rstrip("/").rsplit("/", 1)[-1]
+            continue
+        if qtype not in ("multichoice", "truefalse"):
+            result.errors.append(f"{line}: question type {qtype!r} cannot be imported (only "
+                                 "multichoice and truefalse)")
+            continue
+        item = _parse_question(el, line, qtype, category, result.errors)
+        if item is not None:
+            result.items.append(item)
+    return result
+
+
+def _parse_question(el: ET.Element, line: int, qtype: str, category: str,
+                    errors: list[str]) -> ParsedItem | None:
+    data: dict[str, Any] = {"id": _child_text(el, "name").strip()}
+    stem, artifact = split_artifact(_child_text(el, "questiontext").strip())
+    data["stem"] = stem
+    if artifact:
+        data["artifact"] = artifact
+    explanation = _child_text(el, "generalfeedback").strip()
+    data["explanation"] = explanation + "\n" if explanation else ""
+    topics, resources, not_carried = [], [], list(NOT_CARRIED)
+    for tag in el.findall("tags/tag/text"):
+        name, _, value = (tag.text or "").partition(":")
+        value = value.strip()
+        if name == "topic" and value:
+            topics.append(value)
+        elif name == "resource" and value:
+            slug, _, locator = value.partition("=")
+            resources.append({"slug": slug.strip(), "locator": locator.strip()})
+        elif name == "difficulty":
+            data["difficulty"] = int(value) if value.isdigit() else value
+        elif name == "style":
+            data["style"] = value
+    if not topics and category:
+        topics = [category]
+    if topics:
+        data["topics"] = topics
+    if resources:
+        data["resources"] = resources
+    for key in ("difficulty", "style", "resources"):
+        if key not in data:
+            not_carried.append(key)
+    choices = []
+    for answer in el.findall("answer"):
+        try:
+            fraction = float(answer.get("fraction", "0"))
+        except ValueError:
+            errors.append(f"{line}: question {data['id']!r}: an answer's fraction is not a number")
+            return None
+        text = (answer.findtext("text") or "").strip()
+        if qtype == "truefalse":
+            text = {"true": "True", "false": "False"}.get(text.lower(), text)
+        choice: dict[str, Any] = {"text": text}
+        if fraction > 0:
+            choice["correct"] = True
+        feedback = _child_text(answer, "feedback").strip()
+        if feedback:
+            choice["misconception"] = feedback
+        choices.append(choice)
+    data["choices"] = choices
+    if qtype == "truefalse":
+        data["type"] = "true_false"
+    else:
+        data["type"] = "single" if (el.findtext("single") or "true").strip() == "true" else "multiple"
+    return ParsedItem(line=line, data=data, not_carried=not_carried)

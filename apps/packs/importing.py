@@ -1,0 +1,168 @@
+"""Reading an uploaded file and working out what importing it would do (reads only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+
+from apps.bank.bankfile import RESOURCES_FILE, TOPICS_FILE, QuestionData, validate_question
+from apps.bank.export import canonical_question_file
+from apps.bank.models import Question, Resource, Topic
+from apps.bank.services import content_hash
+from apps.packs import signing
+from apps.packs.formats import gift, moodlexml, native
+from apps.packs.formats.common import ParseResult
+
+PARSERS = {"yaml": native.parse, "gift": gift.parse, "moodle_xml": moodlexml.parse}
+EXPORTERS = {"yaml": native.export_questions, "gift": gift.export_questions,
+             "moodle_xml": moodlexml.export_questions}
+EXTENSIONS = {"yaml": "yaml", "gift": "gift", "moodle_xml": "xml"}
+# What a new question gets for a field its format could not carry.
+DEFAULTS: dict[str, Any] = {"style": "concept", "difficulty": 2, "resources": []}
+
+
+class ImportRefused(Exception):
+    """The upload itself is refused (size, encoding, format); nothing was stored."""
+
+
+def decode_upload(data: bytes) -> str:
+    limit = settings.PACK_IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise ImportRefused(f"The file is larger than {limit} bytes.")
+    if not data.strip():
+        raise ImportRefused("The file is empty.")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportRefused(f"{line}: the file is not valid UTF-8 (save it as UTF-8).") from None
+    if "\x00" in text:
+        raise ImportRefused("The file contains NUL bytes: it is not a text file.")
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def verified_pack_text(data: bytes) -> str:
+    """The questions of a signed pack as one bank YAML file, if and only if the pack verifies
+    under a key this site trusts. The pack's resources and topics are not imported: questions
+    must cite this site's own."""
+    limit = settings.PACK_IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise ImportRefused(f"The file is larger than {limit} bytes.")
+    try:
+        result = signing.pack_verify(data=data, trusted_keys=list(settings.PACK_TRUSTED_KEYS))
+    except signing.PackKeyError as exc:
+        raise ImportRefused(f"PACK_TRUSTED_KEYS is misconfigured: {exc}") from None
+    if not result.ok:
+        raise ImportRefused("The pack does not verify: " + "; ".join(result.errors))
+    questions: list[dict[str, Any]] = []
+    for name, text in sorted(result.files.items()):
+        if name in (RESOURCES_FILE, TOPICS_FILE):
+            continue
+        parsed = native.parse(text)
+        if parsed.errors:
+            raise ImportRefused(f"{name}:{parsed.errors[0]}")
+        questions += [item.data for item in parsed.items]
+    if not questions:
+        raise ImportRefused("The pack holds no questions.")
+    return canonical_question_file(questions)
+
+
+@dataclass
+class PreviewRow:
+    line: int
+    id: str
+    action: str  # create | update | unchanged
+    not_carried: list[str]
+    kept: list[str]  # fields not carried, kept from the current version
+    defaulted: list[str]  # fields not carried, given a default (new questions)
+    data: QuestionData | None = None
+
+
+@dataclass
+class Preview:
+    rows: list[PreviewRow] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+
+def parse_text(text: str, fmt: str) -> ParseResult:
+    return PARSERS[fmt](text)
+
+
+def preview_build(*, text: str, fmt: str) -> Preview:
+    """Validate every question with the bank's own rules against the site's topics and
+    resources, and say what applying would do. Errors are `line: message`."""
+    preview = Preview()
+    parsed = parse_text(text, fmt)
+    preview.errors.extend(parsed.errors)
+    topic_slugs = set(Topic.objects.values_list("slug", flat=True))
+    resource_slugs = set(Resource.objects.values_list("slug", flat=True))
+    ids = [item.data.get("id") for item in parsed.items if isinstance(item.data.get("id"), str)]
+    existing = {q.slug: q for q in Question.objects.filter(slug__in=ids)
+                .select_related("current_version")}
+    seen: set[str] = set()
+    for item in parsed.items:
+        data = dict(item.data)
+        data.pop("status", None)  # the workflow owns status: imports never publish
+        qid = data.get("id")
+        current = existing.get(qid) if isinstance(qid, str) else None
+        kept, defaulted = [], []
+        for key, default in DEFAULTS.items():
+            if key in data:
+                continue
+            if current and current.current_version:
+                data[key] = current.current_version.content.get(key, default)
+                kept.append(key)
+            else:
+                data[key] = default
+                defaulted.append(key)
+        if current and current.current_version and fmt == "gift":
+            # GIFT carries only the main topic: keep the further topics of the current version.
+            old = current.current_version.content.get("topics", [])
+            if data.get("topics") and old and data["topics"][0] == old[0]:
+                data["topics"] = old
+        if isinstance(qid, str):
+            if qid in seen:
+                preview.errors.append(f"{item.line}: duplicate id {qid!r} in the file")
+                continue
+            seen.add(qid)
+        before = len(preview.errors)
+        question = validate_question(data, str(item.line), item.lines, "", topic_slugs,
+                                     resource_slugs, preview.errors)
+        for i in range(before, len(preview.errors)):
+            preview.errors[i] = preview.errors[i].lstrip(":")
+        if question is None:
+            continue
+        if current is None:
+            action = "create"
+        elif current.current_version and current.current_version.content_hash == \
+                content_hash(_version_content(question)):
+            action = "unchanged"
+        else:
+            action = "update"
+        preview.rows.append(PreviewRow(line=item.line, id=question.id, action=action,
+                                       not_carried=item.not_carried, kept=kept,
+                                       defaulted=defaulted, data=question))
+    if not parsed.items and not parsed.errors:
+        preview.errors.append("1: the file holds no questions")
+    preview.errors.sort(key=_line_of)
+    return preview
+
+
+def _version_content(data: QuestionData) -> dict[str, Any]:
+    content = data.content()
+    content.pop("status", None)
+    return content
+
+
+def _line_of(error: str) -> int:
+    head = error.split(":", 1)[0]
+    return int(head) if head.isdigit() else 0

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from apps.packs import views
+
+app_name = "packs"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("import/", views.upload, name="upload"),
+    path("import/<uuid:public_id>/", views.preview, name="preview"),
+    path("import/<uuid:public_id>/apply/", views.apply, name="apply"),
+    path("export/<str:fmt>/", views.export, name="export"),
+]

@@ -1,0 +1,246 @@
+"""Reads for skill tracking. Every function runs a fixed number of queries whatever the number
+of learners or answers: they read the precomputed rows (SkillEstimate, QuestionSkill,
+DailyActivity, ReviewCard) and never scan raw answers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import F, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from apps.bank.models import Question, Resource, Topic
+from apps.skills import elo
+from apps.skills.models import DailyActivity, QuestionSkill, ReviewCard, SkillEstimate
+
+Kind = SkillEstimate.Kind
+LEADERBOARD_SIZE = 50
+# A learner needs this much evidence in a topic to be ranked on its leaderboard.
+LEADERBOARD_MIN_ANSWERS = 5
+# Calibration is shown as "disagreeing" only once it rests on this many first answers.
+CALIBRATION_MIN_ANSWERS = 5
+HIDDEN_NAME = "Anonymous learner"
+
+
+def average_difficulties() -> dict[tuple[str, int], float]:
+    """The mean calibrated difficulty (prior where uncalibrated) of the published questions,
+    overall and per topic and resource. One query."""
+    rows = Question.objects.filter(status=Question.Status.PUBLISHED,
+                                   current_version__isnull=False).values_list(
+        "pk", "current_version__difficulty", "skill__difficulty", "current_version__topics",
+        "current_version__citations__resource")
+    per_question: dict[int, float] = {}
+    groups: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for pk, author, calibrated, topic_id, resource_id in rows:
+        per_question[pk] = calibrated if calibrated is not None else elo.prior(author)
+        if topic_id:
+            groups[(Kind.TOPIC, topic_id)].add(pk)
+        if resource_id:
+            groups[(Kind.RESOURCE, resource_id)].add(pk)
+    result = {key: sum(per_question[q] for q in qs) / len(qs) for key, qs in groups.items()}
+    result[(Kind.OVERALL, 0)] = (sum(per_question.values()) / len(per_question)
+                                 if per_question else 0.0)
+    return result
+
+
+def _percentiles(estimates: list[SkillEstimate]) -> dict[tuple[str, int], int]:
+    """Share of active learners (every topic and resource row rests on at least one answer)
+    below this learner's estimate, per topic and resource. One query: a pair of scalar counts
+    per topic and resource, each an index range scan on (kind, ref, theta), so the cost grows
+    with the learners in a topic only through the index, never through a table scan."""
+    mine = [e for e in estimates if e.kind != Kind.OVERALL]
+    if not mine:
+        return {}
+    table = SkillEstimate._meta.db_table
+    # The table name is the model's own; every value is a query parameter.
+    below = f"(SELECT COUNT(*) FROM {table} WHERE kind = %s AND ref = %s AND theta < %s)"  # noqa: S608
+    total = f"(SELECT COUNT(*) FROM {table} WHERE kind = %s AND ref = %s)"  # noqa: S608
+    sql = "SELECT " + ", ".join(f"{below}, {total}" for _ in mine)
+    params: list = []
+    for e in mine:
+        params += [e.kind, e.ref, e.theta, e.kind, e.ref]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counts = cursor.fetchone()
+    return {(e.kind, e.ref): round(100 * counts[2 * i] / counts[2 * i + 1])
+            for i, e in enumerate(mine) if counts[2 * i + 1]}
+
+
+def _entry(name: str, slug: str, estimate: SkillEstimate | None, average: float,
+           percentile: int | None, fallback: float = 0.0) -> dict[str, Any]:
+    # An untouched topic is predicted from the overall estimate, as its row would start.
+    theta = estimate.theta if estimate else fallback
+    evidence = estimate.answers if estimate else 0
+    mastery, uncertainty = elo.mastery(theta, evidence, average)
+    return {"name": name, "slug": slug, "mastery": mastery, "uncertainty": uncertainty,
+            "evidence": evidence, "correct": estimate.correct if estimate else 0,
+            "percentile": percentile}
+
+
+def skill_summary(user) -> dict[str, Any]:
+    """Mastery overall, per topic and per resource, with uncertainty, evidence and percentile.
+    Topics and resources the learner has not touched are listed with no evidence."""
+    estimates = list(SkillEstimate.objects.filter(user=user))
+    by_key = {(e.kind, e.ref): e for e in estimates}
+    averages = average_difficulties()
+    percentiles = _percentiles(estimates)
+    overall_row = by_key.get((Kind.OVERALL, 0))
+    fallback = overall_row.theta if overall_row else 0.0
+    overall = _entry("Overall", "overall", overall_row, averages[(Kind.OVERALL, 0)], None)
+    topics = [_entry(t.name, t.slug, by_key.get((Kind.TOPIC, t.pk)),
+                     averages.get((Kind.TOPIC, t.pk), averages[(Kind.OVERALL, 0)]),
+                     percentiles.get((Kind.TOPIC, t.pk)), fallback) for t in Topic.objects.all()]
+    resources = [_entry(r.title, r.slug, by_key.get((Kind.RESOURCE, r.pk)),
+                        averages.get((Kind.RESOURCE, r.pk), averages[(Kind.OVERALL, 0)]),
+                        percentiles.get((Kind.RESOURCE, r.pk)), fallback)
+                 for r in Resource.objects.all()]
+    ranked = sorted((t for t in topics if t["evidence"]), key=lambda t: (-t["mastery"],
+                                                                         t["name"]))
+    return {"overall": overall, "topics": topics, "resources": resources,
+            "strongest": ranked[:3], "weakest": list(reversed(ranked[-3:])) if ranked else []}
+
+
+def _zone(user) -> ZoneInfo:
+    from apps.accounts.models import Profile
+
+    name = Profile.objects.filter(user=user).values_list("timezone", flat=True).first()
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ValueError, KeyError):
+        return ZoneInfo("UTC")
+
+
+def streak(days: list[date], today: date) -> int:
+    """Consecutive active days ending today, or yesterday when today has no answer yet."""
+    active = set(days)
+    day = today if today in active else today - timedelta(days=1)
+    count = 0
+    while day in active:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def history(user, now: datetime | None = None) -> dict[str, Any]:
+    """Rating after each rated match, accuracy per active day (last 30), and the day streak in
+    the learner's time zone. Three queries."""
+    now = now or timezone.now()
+    today = now.astimezone(_zone(user)).date()
+    rating = list(user.rating_changes.order_by("-created_at")
+                  .values("created_at", "display_after")[:50])[::-1]
+    activity = list(DailyActivity.objects.filter(user=user, day__gte=today - timedelta(days=400))
+                    .order_by("day").values("day", "answers", "correct"))
+    return {
+        "rating": [{"at": r["created_at"], "rating": r["display_after"]} for r in rating],
+        "accuracy": [{"day": a["day"], "answers": a["answers"], "correct": a["correct"],
+                      "accuracy": round(100 * a["correct"] / a["answers"]) if a["answers"]
+                      else 0} for a in activity[-30:]],
+        "streak": streak([a["day"] for a in activity], today),
+        "today": today,
+    }
+
+
+def due_reviews(user, now: datetime | None = None):
+    """Review cards due now whose question is still published, soonest first."""
+    return (ReviewCard.objects.filter(user=user, due__lte=now or timezone.now(),
+                                      question__status=Question.Status.PUBLISHED,
+                                      question__current_version__isnull=False)
+            .select_related("question__current_version__main_topic").order_by("due"))
+
+
+def due_count(user, now: datetime | None = None) -> int:
+    return due_reviews(user, now).count()
+
+
+# --- Leaderboards -------------------------------------------------------------------------------
+
+def week_start(now: datetime) -> datetime:
+    """Monday 00:00 UTC of the week containing `now`."""
+    utc = now.astimezone(ZoneInfo("UTC"))
+    monday = utc.date() - timedelta(days=utc.weekday())
+    return datetime(monday.year, monday.month, monday.day, tzinfo=ZoneInfo("UTC"))
+
+
+def _name(user, viewer) -> str:
+    pref = getattr(user, "leaderboard_preference", None)
+    if pref is not None and pref.hide_name and user.pk != viewer.pk:
+        return HIDDEN_NAME
+    return user.username
+
+
+def leaderboard_kinds() -> list[dict[str, str]]:
+    kinds = [{"kind": "rating", "title": "Head-to-head rating, all time"},
+             {"kind": "rating-week", "title": "Head-to-head rating gained this week"}]
+    kinds += [{"kind": f"topic-{t.slug}", "title": f"Mastery: {t.name}"}
+              for t in Topic.objects.all()]
+    return kinds
+
+
+def leaderboard(*, kind: str, viewer, now: datetime | None = None) -> dict[str, Any]:
+    """The top learners for `kind` (rating, rating-week, topic-<slug>); 404 for an unknown
+    kind. Learners who opted out appear as "Anonymous learner" (to everyone but themselves)."""
+    from apps.matches import ratings
+    from apps.matches.models import Rating, RatingChange
+
+    now = now or timezone.now()
+    rows: list[dict[str, Any]] = []
+    if kind == "rating":
+        title, unit = "Head-to-head rating, all time", "rating"
+        for r in (Rating.objects.filter(games__gt=0)
+                  .select_related("user__leaderboard_preference")
+                  .order_by("-mu", "user_id")[:LEADERBOARD_SIZE]):
+            rows.append({"user": r.user, "value": ratings.display(r.mu)})
+    elif kind == "rating-week":
+        title, unit = "Head-to-head rating gained this week", "points"
+        gains = list(RatingChange.objects.filter(created_at__gte=week_start(now))
+                     .values("user").annotate(gain=Sum(F("display_after") - F("display_before")))
+                     .order_by("-gain", "user")[:LEADERBOARD_SIZE])
+        users = get_user_model().objects.select_related("leaderboard_preference").in_bulk(
+            [g["user"] for g in gains])
+        rows = [{"user": users[g["user"]], "value": g["gain"]} for g in gains]
+    elif kind.startswith("topic-"):
+        topic = Topic.objects.filter(slug=kind.removeprefix("topic-")).first()
+        if topic is None:
+            raise Http404("No such leaderboard.")
+        title, unit = f"Mastery: {topic.name}", "% mastery"
+        average = average_difficulties().get((Kind.TOPIC, topic.pk), 0.0)
+        for e in (SkillEstimate.objects.filter(kind=Kind.TOPIC, ref=topic.pk,
+                                               answers__gte=LEADERBOARD_MIN_ANSWERS)
+                  .select_related("user__leaderboard_preference")
+                  .order_by("-theta", "user_id")[:LEADERBOARD_SIZE]):
+            rows.append({"user": e.user, "value": elo.mastery(e.theta, e.answers, average)[0]})
+    else:
+        raise Http404("No such leaderboard.")
+    return {"kind": kind, "title": title, "unit": unit, "rows": [
+        {"rank": i, "name": _name(row["user"], viewer), "value": row["value"],
+         "is_you": row["user"].pk == viewer.pk} for i, row in enumerate(rows, start=1)]}
+
+
+# --- Instructors --------------------------------------------------------------------------------
+
+def calibration_report() -> dict[str, Any]:
+    """Each published question's calibrated difficulty next to the author's, and the ones
+    that disagree most (with enough evidence). Two queries."""
+    calibrated = {qs.question_id: qs for qs in QuestionSkill.objects.all()}
+    rows = []
+    for q in (Question.objects.filter(status=Question.Status.PUBLISHED,
+                                      current_version__isnull=False)
+              .select_related("current_version").order_by("slug")):
+        skill = calibrated.get(q.pk)
+        author = q.current_version.difficulty
+        value = elo.calibrated_on_author_scale(skill.difficulty) if skill else float(author)
+        answers = skill.answers if skill else 0
+        rows.append({"slug": q.slug, "stem": q.current_version.stem[:120], "author": author,
+                     "calibrated": value, "answers": answers,
+                     "correct_rate": round(100 * skill.correct / skill.answers)
+                     if skill and skill.answers else None,
+                     "gap": round(value - author, 2)})
+    disagree = sorted((r for r in rows if r["answers"] >= CALIBRATION_MIN_ANSWERS),
+                      key=lambda r: (-abs(r["gap"]), r["slug"]))[:10]
+    return {"questions": rows, "disagree": disagree, "min_answers": CALIBRATION_MIN_ANSWERS}

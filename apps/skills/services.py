@@ -1,0 +1,250 @@
+"""Writes for skill tracking. Every recorded answer goes through `skill_record_answer()`, run off
+the request path by the tasks in apps.skills.tasks (enqueued after the play transaction commits).
+
+Locking: the service locks the learner's estimate rows first (ordered by id), then the
+question's calibration row, always in that order, so two answers never wait on each other in
+opposite orders. The learner lock serialises everything one learner's answers change (first
+answer check, estimates, daily activity, review cards); the question lock serialises the
+calibration of one question across learners, so concurrent answers lose no update. On SQLite the
+IMMEDIATE transaction mode gives the same serialisation.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from fsrs import Card, Rating, Scheduler
+
+from apps.bank.models import QuestionVersion
+from apps.skills import elo
+from apps.skills.models import (
+    AnswerEvent,
+    DailyActivity,
+    LeaderboardPreference,
+    QuestionSkill,
+    ReviewCard,
+    SkillEstimate,
+)
+
+log = logging.getLogger(__name__)
+
+# An answer slower than this share of the time limit was a struggle: it comes back for review.
+SLOW_FRACTION = 0.6
+# No fuzz, so a schedule is reproducible; one short step before a missed question graduates.
+SCHEDULER = Scheduler(enable_fuzzing=False, learning_steps=(timedelta(minutes=10),),
+                      relearning_steps=(timedelta(minutes=10),))
+
+
+@dataclass(frozen=True)
+class AnswerFacts:
+    """What a play record says about one answer (or a timeout) of a signed-in human."""
+
+    source_key: str
+    user_id: int
+    version_id: int
+    is_correct: bool
+    timed_out: bool
+    elapsed_ms: int | None
+    limit_ms: int
+    answered_at: datetime
+
+
+def _locked_estimates(user_id: int, refs: list[tuple[str, int]]) -> dict:
+    """Lock all of the learner's estimate rows (the overall row always exists, so there is
+    always one to lock). Topic and resource rows are only created by `_calibrate`, under this
+    lock, so every such row rests on at least one answer: percentiles count rows, not answers."""
+    SkillEstimate.objects.bulk_create(
+        [SkillEstimate(user_id=user_id, kind=SkillEstimate.Kind.OVERALL, ref=0)],
+        ignore_conflicts=True)
+    rows = SkillEstimate.objects.select_for_update().filter(user_id=user_id).order_by("pk")
+    wanted = set(refs)
+    return {(r.kind, r.ref): r for r in rows if (r.kind, r.ref) in wanted}
+
+
+def _locked_question(version: QuestionVersion) -> QuestionSkill:
+    QuestionSkill.objects.bulk_create(
+        [QuestionSkill(question_id=version.question_id,
+                       difficulty=elo.prior(version.difficulty))], ignore_conflicts=True)
+    return QuestionSkill.objects.select_for_update().get(question_id=version.question_id)
+
+
+def review_rating(*, is_correct: bool, elapsed_ms: int | None, limit_ms: int) -> Rating:
+    if not is_correct:
+        return Rating.Again
+    if elapsed_ms is not None and limit_ms and elapsed_ms > SLOW_FRACTION * limit_ms:
+        return Rating.Hard
+    return Rating.Good
+
+
+def _review(*, user_id: int, question_id: int, rating: Rating, at: datetime) -> None:
+    """Missed and slow answers create a card; any answer to a question with a card reviews it."""
+    card_row = ReviewCard.objects.filter(user_id=user_id, question_id=question_id).first()
+    if card_row is None and rating in (Rating.Good, Rating.Easy):
+        return
+    card = Card.from_dict(card_row.card) if card_row else Card(card_id=question_id)
+    card, _ = SCHEDULER.review_card(card, rating, review_datetime=at.astimezone(UTC))
+    values = {"card": card.to_dict(), "due": card.due}
+    if card_row is None:
+        ReviewCard.objects.create(user_id=user_id, question_id=question_id, reviews=1,
+                                  lapses=int(rating == Rating.Again), **values)
+    else:
+        ReviewCard.objects.filter(pk=card_row.pk).update(
+            reviews=F("reviews") + 1, lapses=F("lapses") + int(rating == Rating.Again),
+            **values)
+
+
+def _local_day(user_id: int, at: datetime):
+    from apps.accounts.models import Profile
+
+    name = Profile.objects.filter(user_id=user_id).values_list("timezone", flat=True).first()
+    try:
+        zone = ZoneInfo(name or "UTC")
+    except (ValueError, KeyError):  # a zone removed from tzdata since it was saved
+        zone = ZoneInfo("UTC")
+    return at.astimezone(zone).date()
+
+
+def skill_record_answer(*, facts: AnswerFacts) -> AnswerEvent | None:
+    """Record one answer: calibrate the learner and the question if it is the learner's first
+    answer to this question, count the day's activity, and reschedule the review card.
+    Idempotent: a second call with the same `source_key` changes nothing and returns None.
+    Callers must pass only signed-in humans' answers (no bots, no anonymous attempts)."""
+    version = (QuestionVersion.objects.select_related("question")
+               .prefetch_related("topics", "citations").get(pk=facts.version_id))
+    refs = [(SkillEstimate.Kind.OVERALL, 0)]
+    refs += [(SkillEstimate.Kind.TOPIC, t.pk) for t in version.topics.all()]
+    refs += [(SkillEstimate.Kind.RESOURCE, c.resource_id) for c in version.citations.all()]
+    with transaction.atomic():
+        estimates = _locked_estimates(facts.user_id, refs)
+        if AnswerEvent.objects.filter(source_key=facts.source_key).exists():
+            return None
+        first = not AnswerEvent.objects.filter(user_id=facts.user_id,
+                                               question_id=version.question_id).exists()
+        predicted = None
+        if first:
+            predicted = _calibrate(estimates, refs, version, facts.is_correct)
+        try:
+            with transaction.atomic():
+                event = AnswerEvent.objects.create(
+                    source_key=facts.source_key, user_id=facts.user_id,
+                    question_id=version.question_id, is_correct=facts.is_correct,
+                    timed_out=facts.timed_out, elapsed_ms=facts.elapsed_ms, first=first,
+                    predicted=predicted, created_at=facts.answered_at)
+        except IntegrityError:  # the learner lock should prevent this; never count twice
+            transaction.set_rollback(True)
+            return None
+        day = _local_day(facts.user_id, facts.answered_at)
+        DailyActivity.objects.get_or_create(user_id=facts.user_id, day=day)
+        DailyActivity.objects.filter(user_id=facts.user_id, day=day).update(
+            answers=F("answers") + 1, correct=F("correct") + int(facts.is_correct))
+        _review(user_id=facts.user_id, question_id=version.question_id,
+                rating=review_rating(is_correct=facts.is_correct, elapsed_ms=facts.elapsed_ms,
+                                     limit_ms=facts.limit_ms),
+                at=facts.answered_at)
+    return event
+
+
+def _calibrate(estimates: dict, refs: list[tuple[str, int]], version: QuestionVersion,
+               correct: bool) -> float:
+    """Elo step for every estimate the answer touches. Holds the learner's rows; takes the
+    question's row lock last."""
+    question = _locked_question(version)
+    overall = estimates[(SkillEstimate.Kind.OVERALL, 0)]
+    missing = [key for key in refs if key not in estimates]
+    if missing:  # a new topic or resource starts from what we know of the learner
+        SkillEstimate.objects.bulk_create([
+            SkillEstimate(user_id=overall.user_id, kind=kind, ref=ref, theta=overall.theta)
+            for kind, ref in missing])
+        estimates.update({(r.kind, r.ref): r for r in SkillEstimate.objects.filter(
+            user_id=overall.user_id, kind__in={k for k, _ in missing})
+            if (r.kind, r.ref) in set(missing)})
+    before = question.difficulty
+    new_theta, new_difficulty, predicted = elo.update(
+        overall.theta, overall.answers, before, question.answers, correct)
+    for key, row in estimates.items():
+        if key == (SkillEstimate.Kind.OVERALL, 0):
+            row.theta = new_theta
+        else:
+            row.theta, _, _ = elo.update(row.theta, row.answers, before, question.answers,
+                                         correct)
+    for row in estimates.values():
+        row.answers += 1
+        row.correct += int(correct)
+    SkillEstimate.objects.bulk_update(list(estimates.values()), ["theta", "answers", "correct"])
+    QuestionSkill.objects.filter(pk=question.pk).update(
+        difficulty=new_difficulty, answers=F("answers") + 1, correct=F("correct") + int(correct))
+    return predicted
+
+
+# --- Loaders: a play record in, AnswerFacts out ------------------------------------------------
+
+def skill_record_quiz_question(*, attempt_question_id: int) -> AnswerEvent | None:
+    """Record an answered or timed-out quiz question of a signed-in learner."""
+    from apps.quiz.models import AttemptQuestion
+    from apps.quiz.services import limit_seconds
+
+    aq = (AttemptQuestion.objects.select_related("attempt", "answer")
+          .filter(pk=attempt_question_id).first())
+    if aq is None or aq.attempt.user_id is None or not aq.is_closed:
+        return None
+    answer = getattr(aq, "answer", None) if aq.state == AttemptQuestion.State.ANSWERED else None
+    return skill_record_answer(facts=AnswerFacts(
+        source_key=f"quiz:{aq.pk}", user_id=aq.attempt.user_id, version_id=aq.version_id,
+        is_correct=bool(aq.is_correct), timed_out=answer is None,
+        elapsed_ms=answer.elapsed_ms if answer else None,
+        limit_ms=round(limit_seconds(aq.attempt) * 1000),
+        answered_at=answer.created_at if answer else aq.closed_at))
+
+
+def skill_record_quiz_timeouts(*, attempt_id: int) -> int:
+    from apps.quiz.models import AttemptQuestion
+
+    ids = AttemptQuestion.objects.filter(attempt_id=attempt_id, attempt__user__isnull=False,
+                                         state=AttemptQuestion.State.MISSED
+                                         ).values_list("pk", flat=True)
+    return sum(1 for pk in ids if skill_record_quiz_question(attempt_question_id=pk))
+
+
+def skill_record_match_answer(*, round_answer_id: int) -> AnswerEvent | None:
+    from apps.matches.models import RoundAnswer
+    from apps.matches.services import round_seconds
+
+    answer = (RoundAnswer.objects.select_related("round", "player")
+              .filter(pk=round_answer_id).first())
+    if answer is None or answer.player.is_bot or answer.player.user_id is None:
+        return None
+    return skill_record_answer(facts=AnswerFacts(
+        source_key=f"match:{answer.round_id}:{answer.player_id}",
+        user_id=answer.player.user_id, version_id=answer.round.version_id,
+        is_correct=answer.is_correct, timed_out=False, elapsed_ms=answer.elapsed_ms,
+        limit_ms=round(round_seconds() * 1000), answered_at=answer.created_at))
+
+
+def skill_record_round_misses(*, round_id: int) -> int:
+    """The human players who did not answer a closed round missed it."""
+    from apps.matches.models import MatchPlayer, Round
+
+    rnd = Round.objects.filter(pk=round_id, state=Round.State.CLOSED).first()
+    if rnd is None:
+        return 0
+    players = (MatchPlayer.objects.filter(match_id=rnd.match_id, is_bot=False,
+                                          user__isnull=False)
+               .exclude(answers__round=rnd))
+    recorded = 0
+    for player in players:
+        recorded += bool(skill_record_answer(facts=AnswerFacts(
+            source_key=f"match:{rnd.pk}:{player.pk}", user_id=player.user_id,
+            version_id=rnd.version_id, is_correct=False, timed_out=True, elapsed_ms=None,
+            limit_ms=0, answered_at=rnd.closed_at)))
+    return recorded
+
+
+def leaderboard_preference_set(*, user, hide_name: bool) -> LeaderboardPreference:
+    pref, _ = LeaderboardPreference.objects.update_or_create(
+        user=user, defaults={"hide_name": hide_name})
+    return pref
