@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from apps.cohorts import selectors, services
 from apps.cohorts.services import CohortError
+from apps.core.api import ErrorOut
 from apps.quiz.services import MAX_COUNT, MIN_COUNT
 
 
@@ -41,12 +42,12 @@ class AssignmentOut(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     questions = serializers.ListField(source="question_slugs", child=serializers.CharField())
-    topic = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    topic = serializers.CharField(source="topic.slug", allow_null=True, default=None)
     count = serializers.IntegerField()
     due_at = serializers.DateTimeField()
 
 
-class ResultOut(serializers.Serializer):
+class MemberResultOut(serializers.Serializer):
     member = serializers.CharField(source="username")
     assignment = serializers.CharField()
     state = serializers.CharField()
@@ -65,12 +66,10 @@ class TopicOut(serializers.Serializer):
 class CohortDetailOut(CohortOut):
     members = serializers.ListField(child=serializers.CharField())
     assignments = AssignmentOut(many=True)
-    results = ResultOut(many=True)
+    results = MemberResultOut(many=True)
     weakest_topics = TopicOut(many=True)
 
 
-class ErrorOut(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 def _error(exc: CohortError) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -16,3 +17,9 @@ def exception_handler(exc, context) -> Response | None:
     elif isinstance(data, (dict, list)):
         response.data = {"detail": "Invalid input.", "errors": data}
     return response
+
+
+class ErrorOut(serializers.Serializer):
+    """Every refusal in the API: `{"detail": "a clear message"}`."""
+
+    detail = serializers.CharField()

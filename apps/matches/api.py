@@ -50,7 +50,7 @@ class BotInput(TopicInput):
     level = serializers.IntegerField(min_value=1, max_value=5)
 
 
-class AnswerInput(serializers.Serializer):
+class MatchAnswerInput(serializers.Serializer):
     round = serializers.IntegerField(min_value=1, max_value=50)
     choices = serializers.ListField(child=serializers.CharField(max_length=64), min_length=1,
                                     max_length=6)
@@ -164,7 +164,7 @@ def detail(request: Request, match_id) -> Response:
     return _state(match, request.user)
 
 
-@extend_schema(request=AnswerInput,
+@extend_schema(request=MatchAnswerInput,
                responses={200: State, 400: Detail, 404: Detail,
                           409: OpenApiResponse(Detail, description="Late, a different second "
                                                "answer, or a round not open")},
@@ -173,7 +173,7 @@ def detail(request: Request, match_id) -> Response:
 @permission_classes([IsAuthenticated])
 def answer(request: Request, match_id) -> Response:
     match = selectors.get_match_for_player(request.user, match_id)
-    data = AnswerInput(data=request.data)
+    data = MatchAnswerInput(data=request.data)
     data.is_valid(raise_exception=True)
     try:
         outcome = services.match_answer(match=match, user=request.user,

@@ -13,6 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core.api import ErrorOut
 from apps.packs import selectors, services
 from apps.packs.exporting import KINDS, export_file
 from apps.packs.importing import ImportRefused, Preview, preview_build
@@ -43,9 +44,6 @@ class ImportOut(serializers.Serializer):
     rows = PreviewRowOut(many=True)
 
 
-class ErrorOut(serializers.Serializer):
-    detail = serializers.CharField()
-    errors = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 def _out(draft: ImportDraft, preview: Preview) -> dict:

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from apps.accounts.services import profile_get_or_create
 from apps.bank.models import Resource, Topic
+from apps.core.api import ErrorOut
 from apps.quiz import selectors, services
 from apps.quiz.models import QuizAttempt
 from apps.quiz.services import MAX_COUNT, MAX_SECONDS, MIN_COUNT, MIN_SECONDS, QuizError, QuizSpec
@@ -126,8 +127,6 @@ class QuizListOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class ErrorOut(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 def _error(exc: QuizError) -> Response:

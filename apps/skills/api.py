@@ -7,7 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.quiz.api import ErrorOut  # one shared error shape in the schema
+from apps.core.api import ErrorOut
 from apps.skills import selectors
 
 
