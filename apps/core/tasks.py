@@ -17,6 +17,7 @@ from django.db import close_old_connections, transaction
 
 log = logging.getLogger(__name__)
 _pending: set[threading.Timer] = set()
+_running: set[threading.Thread] = set()
 
 
 def enqueue(task, *args, countdown: float | None = None) -> None:
@@ -36,7 +37,9 @@ def enqueue(task, *args, countdown: float | None = None) -> None:
 
 
 def _run_in_process(task, args) -> None:
-    _pending.discard(threading.current_thread())
+    me = threading.current_thread()
+    _pending.discard(me)
+    _running.add(me)
     close_old_connections()
     try:
         task.run(*args)
@@ -44,15 +47,19 @@ def _run_in_process(task, args) -> None:
         log.exception("in-process task %s failed", task.name)
     finally:
         close_old_connections()
+        _running.discard(me)
 
 
-def cancel_pending() -> int:
-    """Cancel in-process timers that have not fired (tests call this between tests, so a timer
-    from one test never runs against the next test's database)."""
+def cancel_pending(wait: float = 10.0) -> int:
+    """Cancel in-process timers that have not fired and wait for those already running (tests
+    call this between tests, so no task from one test touches the next test's database, nor
+    holds locks while the test database is flushed)."""
     timers = list(_pending)
     for timer in timers:
         timer.cancel()
     _pending.clear()
+    for thread in list(_running):
+        thread.join(timeout=wait)
     return len(timers)
 
 
