@@ -3,6 +3,8 @@ never reaches a page unescaped."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import markdown as md
 import nh3
 
@@ -14,7 +16,14 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
 def render_markdown(text: str) -> str:
-    html = md.markdown(text or "", extensions=["fenced_code", "tables"], output_format="html")
+    return _render(text or "")
+
+
+@lru_cache(maxsize=4096)
+def _render(text: str) -> str:
+    """A pure function of the text, so renders are cached: a match state shows the stem and
+    every closed round's explanation, and each push renders it again for each player."""
+    html = md.markdown(text, extensions=["fenced_code", "tables"], output_format="html")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -24,6 +24,7 @@ class MatchConsumer(AsyncJsonWebsocketConsumer):
     clients get JSON. Answers do not come through here: they go over HTTP."""
 
     match: Match | None = None
+    sent_version = -1
 
     async def connect(self):
         realtime.remember_loop()
@@ -66,10 +67,13 @@ class MatchConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs):
         # A client that suspects a gap asks for the whole state again.
         if isinstance(content, dict) and content.get("type") == "resync":
-            await self._send_state()
+            await self._send_state(force=True)
 
     async def match_changed(self, event):
-        await self._send_state()
+        # One transaction can bump the version twice (the last answer closes the round) and so
+        # publish twice; a push this socket has already covered costs nothing.
+        if event.get("version", 0) > self.sent_version:
+            await self._send_state()
 
     @in_pool
     def _payload(self):
@@ -79,5 +83,8 @@ class MatchConsumer(AsyncJsonWebsocketConsumer):
             return {"type": "html", "version": state["version"], "html": html}
         return {"type": "state", "version": state["version"], "state": state}
 
-    async def _send_state(self):
-        await self.send_json(await self._payload())
+    async def _send_state(self, force: bool = False):
+        payload = await self._payload()
+        if force or payload["version"] > self.sent_version:
+            self.sent_version = max(self.sent_version, payload["version"])
+            await self.send_json(payload)

@@ -3,6 +3,9 @@ only once that round is closed; the opponent's answer only as "answered" until t
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
@@ -11,7 +14,7 @@ from django.utils import timezone
 
 from apps.core.markdown import render_markdown
 from apps.matches import ratings
-from apps.matches.models import Match, MatchPlayer, Rating, RatingChange, Round
+from apps.matches.models import Match, MatchPlayer, Rating, RatingChange, Round, RoundAnswer
 
 
 def get_match_for_player(user, public_id) -> Match:
@@ -24,9 +27,52 @@ def get_match_for_player(user, public_id) -> Match:
         raise Http404("No such match.") from None
 
 
-def _choices(rnd: Round) -> list[tuple[str, Any]]:
-    by_position = {c.position: c for c in rnd.version.choices.all()}
-    return [(k, by_position[p]) for k, p in zip(rnd.choice_keys, rnd.choice_order, strict=True)]
+@dataclass(frozen=True)
+class _Question:
+    """What a round asks, in the order this match shows its choices. Fixed once the match has
+    started (rounds never change question or order, versions are immutable), so it is read once
+    per match and process rather than on every push."""
+    multiplier: int
+    type: str
+    difficulty: int
+    stem: str
+    stem_html: str
+    artifact: dict | None
+    explanation: str
+    explanation_html: str
+    choices: tuple  # ((key, text, is_correct, position), ...)
+
+
+_QUESTIONS: OrderedDict[Any, dict[int, _Question]] = OrderedDict()
+_QUESTIONS_LOCK = threading.Lock()
+_QUESTIONS_KEPT = 512  # matches whose questions this process remembers
+
+
+def _questions(match: Match) -> dict[int, _Question]:
+    key = match.public_id  # random, never reused (a row id can be, after a rollback)
+    with _QUESTIONS_LOCK:
+        if key in _QUESTIONS:
+            _QUESTIONS.move_to_end(key)
+            return _QUESTIONS[key]
+    questions = {}
+    for rnd in Round.objects.filter(match_id=match.pk).select_related("version") \
+            .prefetch_related("version__choices"):
+        v = rnd.version
+        by_position = {c.position: c for c in v.choices.all()}
+        questions[rnd.number] = _Question(
+            multiplier=rnd.multiplier, type=v.type, difficulty=v.difficulty, stem=v.stem,
+            stem_html=render_markdown(v.stem),
+            artifact={"kind": v.artifact_kind, "content": v.artifact_content}
+            if v.artifact_kind else None,
+            explanation=v.explanation, explanation_html=render_markdown(v.explanation),
+            choices=tuple((key, by_position[p].text, by_position[p].is_correct, p)
+                          for key, p in zip(rnd.choice_keys, rnd.choice_order, strict=True)))
+    if questions:  # a waiting challenge has no rounds yet: nothing to remember
+        with _QUESTIONS_LOCK:
+            _QUESTIONS[key] = questions
+            while len(_QUESTIONS) > _QUESTIONS_KEPT:
+                _QUESTIONS.popitem(last=False)
+    return questions
 
 
 def _remaining_ms(moment) -> int:
@@ -35,66 +81,73 @@ def _remaining_ms(moment) -> int:
     return max(0, int((moment - timezone.now()).total_seconds() * 1000))
 
 
-def round_public(rnd: Round) -> dict[str, Any]:
-    v = rnd.version
+def _round_public(rnd: dict, q: _Question) -> dict[str, Any]:
     return {
-        "number": rnd.number, "state": rnd.state, "multiplier": rnd.multiplier,
-        "type": v.type, "difficulty": v.difficulty, "stem": v.stem,
-        "stem_html": render_markdown(v.stem),
-        "artifact": {"kind": v.artifact_kind, "content": v.artifact_content}
-        if v.artifact_kind else None,
-        "choices": [{"key": k, "text": c.text} for k, c in _choices(rnd)],
-        "remaining_ms": _remaining_ms(rnd.deadline) if rnd.state == Round.State.OPEN else 0,
+        "number": rnd["number"], "state": rnd["state"], "multiplier": q.multiplier,
+        "type": q.type, "difficulty": q.difficulty, "stem": q.stem, "stem_html": q.stem_html,
+        "artifact": dict(q.artifact) if q.artifact else None,
+        "choices": [{"key": key, "text": text} for key, text, _, _ in q.choices],
+        "remaining_ms": _remaining_ms(rnd["deadline"]) if rnd["state"] == Round.State.OPEN
+        else 0,
     }
 
 
-def round_result(rnd: Round, me: MatchPlayer) -> dict[str, Any]:
-    if rnd.state != Round.State.CLOSED:
+def _round_result(rnd: dict, q: _Question, answers: dict, me: MatchPlayer) -> dict[str, Any]:
+    if rnd["state"] != Round.State.CLOSED:
         raise ValueError("the key of an open round must not be shown")
-    answers = {a.player_id: a for a in rnd.answers.all()}
-    choices = _choices(rnd)
 
     def keys_for(answer):
-        picked = set(answer.picked) if answer else set()
-        return [k for k, c in choices if c.position in picked]
+        picked = set(answer["picked"]) if answer else set()
+        return [key for key, _, _, position in q.choices if position in picked]
 
     mine = answers.get(me.pk)
     theirs = next((a for pid, a in answers.items() if pid != me.pk), None)
     return {
-        "number": rnd.number, "multiplier": rnd.multiplier,
-        "correct": [k for k, c in choices if c.is_correct],
-        "choices": [{"key": k, "text": c.text, "correct": c.is_correct} for k, c in choices],
-        "your_pick": keys_for(mine), "your_points": mine.points if mine else 0,
-        "your_correct": bool(mine and mine.is_correct),
-        "opponent_pick": keys_for(theirs), "opponent_points": theirs.points if theirs else 0,
-        "opponent_correct": bool(theirs and theirs.is_correct),
-        "explanation": rnd.version.explanation,
-        "explanation_html": render_markdown(rnd.version.explanation),
+        "number": rnd["number"], "multiplier": q.multiplier,
+        "correct": [key for key, _, correct, _ in q.choices if correct],
+        "choices": [{"key": key, "text": text, "correct": correct}
+                    for key, text, correct, _ in q.choices],
+        "your_pick": keys_for(mine), "your_points": mine["points"] if mine else 0,
+        "your_correct": bool(mine and mine["is_correct"]),
+        "opponent_pick": keys_for(theirs), "opponent_points": theirs["points"] if theirs else 0,
+        "opponent_correct": bool(theirs and theirs["is_correct"]),
+        "explanation": q.explanation, "explanation_html": q.explanation_html,
     }
 
 
 def match_state(match: Match, user) -> dict[str, Any]:
-    """The whole state of a match as `user` may see it."""
-    match = (Match.objects.select_related("winner", "topic").get(pk=match.pk))
+    """The whole state of a match as `user` may see it. Read on every push for every player,
+    so it keeps to four light queries (the questions themselves are remembered per match)."""
+    match = Match.objects.select_related("winner").get(pk=match.pk)
     players = list(match.players.select_related("user"))
     me = next(p for p in players if p.user_id == user.pk)
     other = next((p for p in players if p.pk != me.pk), None)
-    rounds = list(match.rounds.select_related("version").prefetch_related(
-        "version__choices", "answers"))
-    current = next((r for r in rounds if r.number == match.current_round), None)
-    answered_ids = {a.player_id for a in current.answers.all()} if current else set()
-    from apps.matches.services import opponent_absent, scaled
+    rounds = list(Round.objects.filter(match=match).order_by("number").values(
+        "id", "number", "state", "deadline", "closed_at"))
+    answers: dict[int, dict[int, dict]] = {}
+    if rounds:
+        for a in RoundAnswer.objects.filter(round__match=match).values(
+                "round_id", "player_id", "picked", "points", "is_correct"):
+            answers.setdefault(a["round_id"], {})[a["player_id"]] = a
+    questions = _questions(match) if rounds else {}
+    current = next((r for r in rounds if r["number"] == match.current_round), None)
+    answered_ids = set(answers.get(current["id"], {})) if current else set()
+    from apps.matches.services import player_absent, scaled
 
     next_in = 0
-    if current and current.state == Round.State.CLOSED and match.state == Match.State.ACTIVE:
+    if current and current["state"] == Round.State.CLOSED and match.state == Match.State.ACTIVE:
         from django.conf import settings
 
-        next_in = _remaining_ms(current.closed_at + scaled(settings.MATCH_PAUSE_SECONDS))
+        next_in = _remaining_ms(current["closed_at"] + scaled(settings.MATCH_PAUSE_SECONDS))
     change = None
     if match.ranked and match.state == Match.State.FINISHED:
         row = RatingChange.objects.filter(match=match, user=user).first()
         if row:
             change = {"before": row.display_before, "after": row.display_after}
+
+    def result(rnd):
+        return _round_result(rnd, questions[rnd["number"]], answers.get(rnd["id"], {}), me)
+
     return {
         "id": str(match.public_id), "kind": match.kind, "ranked": match.ranked,
         "state": match.state, "reason": match.reason, "version": match.version,
@@ -106,17 +159,17 @@ def match_state(match: Match, user) -> dict[str, Any]:
             "present": other.is_bot or other.connections > 0,
         },
         "round": None if current is None else {
-            **round_public(current),
+            **_round_public(current, questions[current["number"]]),
             "you_answered": me.pk in answered_ids,
-            "result": round_result(current, me) if current.state == Round.State.CLOSED else None,
+            "result": result(current) if current["state"] == Round.State.CLOSED else None,
         },
         "next_round_in_ms": next_in,
-        "history": [round_result(r, me) for r in rounds if r.state == Round.State.CLOSED],
+        "history": [result(r) for r in rounds if r["state"] == Round.State.CLOSED],
         "winner": match.winner.username if match.winner else None,
         "you_won": match.winner_id == user.pk if match.state == Match.State.FINISHED else None,
         "rating_change": change,
         "can_claim": (match.state == Match.State.ACTIVE and other is not None
-                      and opponent_absent(match, me)),
+                      and player_absent(match, other)),
     }
 
 

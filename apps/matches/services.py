@@ -530,8 +530,12 @@ def player_seen(*, match: Match, user, connected: bool | None = None) -> None:
 
 
 def opponent_absent(match: Match, player: MatchPlayer, now: datetime | None = None) -> bool:
+    return player_absent(match, match.players.exclude(pk=player.pk).first(), now)
+
+
+def player_absent(match: Match, other: MatchPlayer | None, now: datetime | None = None) -> bool:
+    """Whether `other` (the opponent) has been gone long enough for a claim."""
     now = now or timezone.now()
-    other = match.players.exclude(pk=player.pk).first()
     if other is None or other.is_bot or other.connections > 0:
         return False
     since = other.last_seen_at or match.started_at or match.created_at

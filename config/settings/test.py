@@ -15,7 +15,7 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "1000/mi
 # On SQLite the test database is a file, not shared-cache memory: like the embedded default it
 # then has a busy timeout, so the threads of websocket and timer tests wait for the write lock
 # instead of failing with "database table is locked"; a forked ASGI test server can open it too.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "apps.core.sqlite":  # noqa: F405
     import os
     import tempfile
 
