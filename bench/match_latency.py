@@ -4,11 +4,15 @@ round over HTTP at human-looking moments; the figure is the time from one player
 leaving the client until the other player's websocket receives the state that shows it.
 
     .venv/bin/python bench/match_latency.py [--matches 100] [--rounds 7] [--port 8765]
+    DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/match_latency.py \
+        [--web 2] [CHANNEL_LAYER=list] [BENCH_WORKER_NICE=10]
 
 It uses DATABASE_URL and REDIS_URL like the application: unset, the embedded default (SQLite in
 a temporary file, the in-memory channel layer, in-process timers); set, PostgreSQL, Redis,
 a pooled web process and a Celery worker, as docker-compose runs them. Rounds use the product's
-timings (15 s, 4 s pause). It prints the median, 95th and 99th percentiles and the maximum.
+timings (15 s, 4 s pause). It prints the median, 95th and 99th percentiles and the maximum,
+the same for the answer's own HTTP response, and counts refused answers and server tracebacks.
+The server, the worker, PostgreSQL, Redis and this client all share the machine's cores.
 Nothing is asserted: it reports."""
 
 from __future__ import annotations
@@ -105,6 +109,7 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
 class Results:
     def __init__(self):
         self.latencies: list[float] = []
+        self.responses: list[float] = []
         self.refused: dict[int, int] = {}
         self.finished = 0
 
@@ -123,6 +128,7 @@ async def player(api: str, token: str, ws, first: dict | None, sent: dict, seat:
         sent[(seat, number)] = stamp
         code, _ = await asyncio.to_thread(http, "POST", api + "answers/", token,
                                           {"round": number, "choices": [key]}, stamp)
+        results.responses.append(time.perf_counter() - stamp[0])
         if code != 200:
             results.refused[code] = results.refused.get(code, 0) + 1
 
@@ -212,9 +218,9 @@ async def run(pairs, port: int, spread: float) -> Results:
 
 def start_worker(env: dict) -> subprocess.Popen:
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", env["CELERY_QUEUE"],
+        ["nice", "-n", os.environ.get("BENCH_WORKER_NICE", "0"), sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", env["CELERY_QUEUE"],
          "--concurrency", "2", "--without-gossip", "--without-mingle", "-l", "warning"],
-        cwd=ROOT, env={**env, "DB_POOL": "false"}, stdout=subprocess.DEVNULL,
+        cwd=ROOT, env={**env, "DB_POOL": "false", "DB_CONN_MAX_AGE": "60"}, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
     from config.celery import app
 
@@ -239,6 +245,8 @@ def main() -> None:
     parser.add_argument("--matches", type=int, default=100)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--web", type=int, default=1,
+                        help="web (daphne) processes on the full stack")
     parser.add_argument("--spread", type=float, default=10.0,
                         help="each player answers 0.3 to this many seconds into a round")
     parser.add_argument("--start-spread", type=float, default=15.0,
@@ -257,10 +265,17 @@ def main() -> None:
     if full_stack:  # as docker-compose runs it: a pooled web process and a Celery worker
         processes.append(start_worker(env))
         env = {**env, "DB_POOL": "true"}
-    processes.append(subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(args.port),
-         "--websocket_connect_timeout", "60", "config.asgi:application"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log))
+    # Several web processes share one listening socket (daphne --fd), as a process manager
+    # would run them; the kernel spreads the connections. The embedded default's in-memory
+    # channel layer lives in one process, so it has exactly one.
+    listener = socket.create_server(("127.0.0.1", args.port), backlog=1024)
+    for _ in range(args.web if full_stack else 1):
+        processes.append(subprocess.Popen(
+            [sys.executable, "-m", "daphne", "--fd", str(listener.fileno()),
+             "--websocket_connect_timeout", "60", "config.asgi:application"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+            pass_fds=[listener.fileno()]))
+    listener.close()
     try:
         wait_for_port(args.port)
         started = time.perf_counter()
@@ -277,10 +292,16 @@ def main() -> None:
     q = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else ms * 99
     backend = "PostgreSQL + Redis + a Celery worker" if full_stack else \
         "embedded default (SQLite, in-memory channel layer, in-process timers)"
+    if full_stack:
+        backend += f", {args.web} web process{'es' if args.web > 1 else ''}"
     print(f"{args.matches} concurrent matches of {args.rounds} rounds, {backend}; "
           f"{len(ms)} answers, each 0.3-{args.spread:g} s into its round")
     print(f"answer POST -> the opponent's websocket shows it: median {statistics.median(ms):.1f} "
           f"ms   p95 {q[94]:.1f} ms   p99 {q[98]:.1f} ms   max {max(ms):.1f} ms")
+    rs = sorted(x * 1000 for x in results.responses)
+    rq = statistics.quantiles(rs, n=100, method="inclusive") if len(rs) > 1 else rs * 99
+    print(f"answer POST -> its own HTTP response:            median {statistics.median(rs):.1f} "
+          f"ms   p95 {rq[94]:.1f} ms   p99 {rq[98]:.1f} ms   max {max(rs):.1f} ms")
     print(f"matches finished {results.finished // 2}/{args.matches}, answers refused "
           f"{results.refused or 'none'}, server tracebacks {len(errors)} ({log.name}), "
           f"whole run {wall:.1f} s, {os.cpu_count()} cores")

@@ -73,18 +73,18 @@ class MatchConsumer(AsyncJsonWebsocketConsumer):
         # One transaction can bump the version twice (the last answer closes the round) and so
         # publish twice; a push this socket has already covered costs nothing.
         if event.get("version", 0) > self.sent_version:
-            await self._send_state()
+            await self._send_state(version=event.get("version"))
 
     @in_pool
-    def _payload(self):
-        state = selectors.match_state(self.match, self.user)
+    def _payload(self, version: int | None = None):
+        state = selectors.match_state(self.match, self.user, version=version)
         if self.format == "html":
             html = render_to_string("matches/play.html#board", {"state": state})
             return {"type": "html", "version": state["version"], "html": html}
         return {"type": "state", "version": state["version"], "state": state}
 
-    async def _send_state(self, force: bool = False):
-        payload = await self._payload()
+    async def _send_state(self, force: bool = False, version: int | None = None):
+        payload = await self._payload(version)
         if force or payload["version"] > self.sent_version:
             self.sent_version = max(self.sent_version, payload["version"])
             await self.send_json(payload)

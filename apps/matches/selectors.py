@@ -4,6 +4,7 @@ only once that round is closed; the opponent's answer only as "answered" until t
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -115,20 +116,88 @@ def _round_result(rnd: dict, q: _Question, answers: dict, me: MatchPlayer) -> di
     }
 
 
-def match_state(match: Match, user) -> dict[str, Any]:
-    """The whole state of a match as `user` may see it. Read on every push for every player,
-    so it keeps to four light queries (the questions themselves are remembered per match)."""
+@dataclass(frozen=True)
+class _Snapshot:
+    """Everything about a match at one version, for every player: each player's view is
+    derived from it in Python. Read-only once built, so threads share it."""
+    version: int
+    taken: float
+    match: Match
+    players: tuple
+    rounds: tuple
+    answers: dict
+    rating_changes: dict
+
+
+_SNAPSHOTS: OrderedDict[Any, _Snapshot] = OrderedDict()
+_SNAPSHOTS_LOCK = threading.Lock()
+_SNAPSHOTS_KEPT = 1024
+# A push for version v may reuse a snapshot of version >= v taken this recently. Only the
+# opponent's HTTP "last seen" (which moves no version) can be older than this, and that only
+# colours the "claim the win" button: the claim itself is checked afresh under the match lock.
+SNAPSHOT_REUSE_SECONDS = 1.0
+
+
+def _load_snapshot(match: Match) -> _Snapshot:
     match = Match.objects.select_related("winner").get(pk=match.pk)
-    players = list(match.players.select_related("user"))
-    me = next(p for p in players if p.user_id == user.pk)
-    other = next((p for p in players if p.pk != me.pk), None)
-    rounds = list(Round.objects.filter(match=match).order_by("number").values(
+    players = tuple(match.players.select_related("user"))
+    rounds = tuple(Round.objects.filter(match=match).order_by("number").values(
         "id", "number", "state", "deadline", "closed_at"))
     answers: dict[int, dict[int, dict]] = {}
     if rounds:
         for a in RoundAnswer.objects.filter(round__match=match).values(
                 "round_id", "player_id", "picked", "points", "is_correct"):
             answers.setdefault(a["round_id"], {})[a["player_id"]] = a
+    changes = {}
+    if match.ranked and match.state == Match.State.FINISHED:
+        changes = {row.user_id: {"before": row.display_before, "after": row.display_after}
+                   for row in RatingChange.objects.filter(match=match)}
+    snap = _Snapshot(version=match.version, taken=time.monotonic(), match=match,
+                     players=players, rounds=rounds, answers=answers, rating_changes=changes)
+    with _SNAPSHOTS_LOCK:
+        known = _SNAPSHOTS.get(match.public_id)
+        if known is None or known.version <= snap.version:
+            _SNAPSHOTS[match.public_id] = snap
+            _SNAPSHOTS.move_to_end(match.public_id)
+            while len(_SNAPSHOTS) > _SNAPSHOTS_KEPT:
+                _SNAPSHOTS.popitem(last=False)
+    return snap
+
+
+# Both players' pushes for one version usually arrive together: the second waits for the
+# first one's read instead of making its own (striped locks, so matches do not wait on each
+# other more than by chance).
+_LOADING = [threading.Lock() for _ in range(64)]
+
+
+def _reusable(match: Match, version: int) -> _Snapshot | None:
+    with _SNAPSHOTS_LOCK:
+        known = _SNAPSHOTS.get(match.public_id)
+    if known is not None and known.version >= version and \
+            time.monotonic() - known.taken < SNAPSHOT_REUSE_SECONDS:
+        return known
+    return None
+
+
+def _snapshot(match: Match, version: int | None) -> _Snapshot:
+    if version is None:
+        return _load_snapshot(match)
+    known = _reusable(match, version)
+    if known is None:
+        with _LOADING[hash(match.public_id) % len(_LOADING)]:
+            known = _reusable(match, version) or _load_snapshot(match)
+    return known
+
+
+def match_state(match: Match, user, version: int | None = None) -> dict[str, Any]:
+    """The whole state of a match as `user` may see it. Every read loads it afresh (four light
+    queries; the questions are remembered per match). A push for `version` reuses a snapshot at
+    least that new from the last second: after an answer, the HTTP response, both players'
+    pushes and any other tab of theirs come from one read of the database."""
+    snap = _snapshot(match, version)
+    match, players, rounds, answers = snap.match, snap.players, snap.rounds, snap.answers
+    me = next(p for p in players if p.user_id == user.pk)
+    other = next((p for p in players if p.pk != me.pk), None)
     questions = _questions(match) if rounds else {}
     current = next((r for r in rounds if r["number"] == match.current_round), None)
     answered_ids = set(answers.get(current["id"], {})) if current else set()
@@ -139,11 +208,7 @@ def match_state(match: Match, user) -> dict[str, Any]:
         from django.conf import settings
 
         next_in = _remaining_ms(current["closed_at"] + scaled(settings.MATCH_PAUSE_SECONDS))
-    change = None
-    if match.ranked and match.state == Match.State.FINISHED:
-        row = RatingChange.objects.filter(match=match, user=user).first()
-        if row:
-            change = {"before": row.display_before, "after": row.display_after}
+    change = snap.rating_changes.get(user.pk)
 
     def result(rnd):
         return _round_result(rnd, questions[rnd["number"]], answers.get(rnd["id"], {}), me)
@@ -167,7 +232,7 @@ def match_state(match: Match, user) -> dict[str, Any]:
         "history": [result(r) for r in rounds if r["state"] == Round.State.CLOSED],
         "winner": match.winner.username if match.winner else None,
         "you_won": match.winner_id == user.pk if match.state == Match.State.FINISHED else None,
-        "rating_change": change,
+        "rating_change": dict(change) if change else None,
         "can_claim": (match.state == Match.State.ACTIVE and other is not None
                       and player_absent(match, other)),
     }

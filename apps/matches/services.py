@@ -337,10 +337,15 @@ def _parse_pick(rnd: Round, keys) -> list[int]:
 
 
 def _record_answer(match: Match, rnd: Round, player: MatchPlayer, picked: list[int],
-                   now: datetime) -> AnswerOutcome:
-    existing = RoundAnswer.objects.filter(round=rnd, player=player).first()
-    if existing:
-        return AnswerOutcome("repeat" if existing.picked == picked else "conflict", existing)
+                   now: datetime, players: int | None = None, checked: bool = False
+                   ) -> AnswerOutcome:
+    """`checked`: the caller already looked for an earlier answer under the same lock;
+    `players`: how many players the match has, if the caller knows."""
+    if not checked:
+        existing = RoundAnswer.objects.filter(round=rnd, player=player).first()
+        if existing:
+            return AnswerOutcome("repeat" if existing.picked == picked else "conflict",
+                                 existing)
     correct = sorted(rnd.version.choices.filter(is_correct=True).values_list("position",
                                                                               flat=True))
     is_correct = picked == correct
@@ -355,10 +360,8 @@ def _record_answer(match: Match, rnd: Round, player: MatchPlayer, picked: list[i
     except IntegrityError:  # the unique constraint, should the lock ever not hold
         existing = RoundAnswer.objects.get(round=rnd, player=player)
         return AnswerOutcome("repeat" if existing.picked == picked else "conflict", existing)
-    _changed(match)  # the opponent sees "answered" (never what)
-    if not player.is_bot:
-        enqueue(skill_tasks.record_match_answer_task, answer.pk)
-    if rnd.answers.count() >= match.players.count():
+    _changed(match)  # the opponent sees "answered" (never what); skills learn at the close
+    if rnd.answers.count() >= (players or match.players.count()):
         _close_round(match, rnd, now)
     return AnswerOutcome("accepted", answer)
 
@@ -369,7 +372,8 @@ def match_answer(*, match: Match, user, number: int, keys) -> AnswerOutcome:
     with transaction.atomic():
         locked = _lock(match)
         now = timezone.now()
-        player = locked.players.filter(user=user).first()
+        players = list(locked.players.all())
+        player = next((p for p in players if p.user_id == user.pk), None)
         if player is None:
             raise MatchError("No such match.", status=404)
         rnd = locked.rounds.select_related("version").filter(number=number).first()
@@ -384,7 +388,8 @@ def match_answer(*, match: Match, user, number: int, keys) -> AnswerOutcome:
         if rnd.state == Round.State.CLOSED or now > rnd.deadline + grace():
             _advance(locked, now)
             return AnswerOutcome("late", None)
-        return _record_answer(locked, rnd, player, picked, now)
+        return _record_answer(locked, rnd, player, picked, now, players=len(players),
+                              checked=True)
 
 
 def _close_round(match: Match, rnd: Round, now: datetime) -> None:
@@ -395,7 +400,7 @@ def _close_round(match: Match, rnd: Round, now: datetime) -> None:
     for answer in rnd.answers.all():
         MatchPlayer.objects.filter(pk=answer.player_id).update(score=F("score") + answer.points)
     _changed(match)
-    enqueue(skill_tasks.record_round_misses_task, rnd.pk)  # humans who let the round time out
+    enqueue(skill_tasks.record_round_task, rnd.pk)  # the answers, and who let it time out
     if not match.rounds.filter(number__gt=rnd.number).exists():
         _finish(match, Match.Reason.COMPLETED, now)
     else:
@@ -466,6 +471,9 @@ def _finish(match: Match, reason: str, now: datetime, winner_player: MatchPlayer
         state=Match.State.FINISHED, finished_at=now, reason=reason)
     if not finished:
         return
+    unclosed = match.rounds.filter(number=match.current_round, state=Round.State.OPEN).first()
+    if unclosed is not None:  # a claim mid-round: the answers already given still teach
+        enqueue(skill_tasks.record_round_task, unclosed.pk)
     players = list(match.players.select_related("user"))
     if winner_player is None and len(players) == 2 and players[0].score != players[1].score:
         winner_player = max(players, key=lambda p: p.score)

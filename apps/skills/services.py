@@ -225,6 +225,19 @@ def skill_record_match_answer(*, round_answer_id: int) -> AnswerEvent | None:
         limit_ms=round(round_seconds() * 1000), answered_at=answer.created_at))
 
 
+def skill_record_round(*, round_id: int) -> int:
+    """Everything a match round teaches, in one task: each human's answer, and once the round
+    is closed, the humans who let it time out. One task per round rather than one per answer
+    (bench/match_latency.py: with 100 matches the worker's per-task cost was a quarter of the
+    machine). Idempotent: each answer and miss is recorded once whatever the retries."""
+    from apps.matches.models import RoundAnswer
+
+    recorded = 0
+    for answer_id in RoundAnswer.objects.filter(round_id=round_id).values_list("pk", flat=True):
+        recorded += bool(skill_record_match_answer(round_answer_id=answer_id))
+    return recorded + skill_record_round_misses(round_id=round_id)
+
+
 def skill_record_round_misses(*, round_id: int) -> int:
     """The human players who did not answer a closed round missed it."""
     from apps.matches.models import MatchPlayer, Round

@@ -15,6 +15,12 @@ def record_quiz_timeouts_task(attempt_id: int) -> None:
     services.skill_record_quiz_timeouts(attempt_id=attempt_id)
 
 
+@shared_task(name="skills.record_round")
+def record_round_task(round_id: int) -> None:
+    services.skill_record_round(round_id=round_id)
+
+
+# The two below are what record_round does; they stay registered for tasks already queued.
 @shared_task(name="skills.record_match_answer")
 def record_match_answer_task(round_answer_id: int) -> None:
     services.skill_record_match_answer(round_answer_id=round_answer_id)

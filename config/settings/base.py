@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_float, env_int, env_list, env_str
 
@@ -82,14 +83,20 @@ TEMPLATES = [
 # --- Database --------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    # Celery workers keep their connection between tasks (DB_CONN_MAX_AGE=60 in compose: a new
+    # PostgreSQL backend per task cost more than many tasks). Web processes under ASGI use the
+    # pool instead, as Django advises, or none.
+    DATABASES = {"default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0, minimum=0))}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
         "DB_POOL", False
     ):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool refuses persistent connections
         # Django's native psycopg 3 pool, for web processes only: Celery's prefork workers fork
         # after import and a pool shared across forks hands the same socket to two processes.
         # The worker and beat run with DB_POOL=false.
-        DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 2, "max_size": 10, "timeout": 10}}
+        DATABASES["default"]["OPTIONS"] = {"pool": {
+            "min_size": 2, "max_size": env_int("DB_POOL_MAX", 10, minimum=1), "timeout": 10}}
 else:
     DATABASES = {
         "default": {
@@ -114,13 +121,24 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL, "KEY_PREFIX": env_str("CACHE_PREFIX", "asc")}}
-    # redis-py 8 reads with a 5 s socket timeout by default, the same length as channels-redis's
-    # blocking receive (BZPOPMIN, 5 s): the two race and idle websockets die with "Timeout
-    # reading". A longer socket timeout lets the blocking receive return first.
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                                  "CONFIG": {"hosts": [{"address": REDIS_URL,
-                                                        "socket_timeout": 30}],
-                                             "prefix": env_str("CHANNELS_PREFIX", "asgi")}}}
+    # Pushes go through Redis pub/sub (channels-redis's RedisPubSubChannelLayer): one PUBLISH
+    # per push, delivered at once to every web process's single subscription. The list-based
+    # RedisChannelLayer pops one message per round trip behind a lock shared by all the sockets
+    # of a process, and with 100 matches a push waited up to a second there
+    # (bench/match_latency.py). Pub/sub keeps nothing for a socket that is not connected; that
+    # is what the design expects anyway: a client that reconnects or sees a gap re-fetches the
+    # whole state. CHANNEL_LAYER=list selects the other layer.
+    # redis-py 8 reads with a 5 s socket timeout by default, the same length as the list
+    # layer's blocking receive (BZPOPMIN, 5 s): the two race and idle websockets die with
+    # "Timeout reading". A longer socket timeout lets the blocking receive return first.
+    _LAYER = env_str("CHANNEL_LAYER", "pubsub")
+    if _LAYER not in {"pubsub", "list"}:
+        raise ImproperlyConfigured("CHANNEL_LAYER must be 'pubsub' or 'list'.")
+    CHANNEL_LAYERS = {"default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer" if _LAYER == "pubsub"
+        else "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                   "prefix": env_str("CHANNELS_PREFIX", "asgi")}}}
     CELERY_BROKER_URL = REDIS_URL
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

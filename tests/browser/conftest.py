@@ -12,6 +12,21 @@ from tests.services import CHROMIUM
 # still plain synchronous code, so Django's async-safety guard does not apply.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+
+def _fresh_asgiref_executor() -> None:
+    """asgiref runs thread-sensitive work (Channels' AuthMiddleware looking up the session user)
+    on one class-wide executor. Once a test in this process has used it, a forked child (the
+    ASGI server below) inherits the executor but not its thread: every websocket connect in the
+    child would wait for ever. The child gets an executor of its own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from asgiref.sync import SyncToAsync
+
+    SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+
+
+os.register_at_fork(after_in_child=_fresh_asgiref_executor)
+
 # Flags for a root user on a machine without a network beyond loopback.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",

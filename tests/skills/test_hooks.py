@@ -61,10 +61,35 @@ def test_a_match_records_the_human_and_never_the_bot(small_bank, world, run_hook
     rnd = current_round(match)
     bot_answer(match_id=match.pk, number=1)
     match_answer(match=match, user=world["learner"], number=1, keys=keys(rnd))
-    assert sorted(run_hooks()) == ["skills.record_match_answer", "skills.record_round_misses"]
+    # One task per round, sent when the round closes (here: both have answered).
+    assert run_hooks() == ["skills.record_round"]
     assert list(AnswerEvent.objects.values_list("user__username", "is_correct")) == [
         ("learner", True)]
     assert RoundAnswer.objects.filter(round=rnd).count() == 2
+    # A retried task records nothing twice.
+    from apps.skills.services import skill_record_round
+
+    assert skill_record_round(round_id=rnd.pk) == 0
+    assert AnswerEvent.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_answer_in_a_round_cut_short_by_a_claim_still_counts(small_bank, world, run_hooks,
+                                                                settings):
+    from apps.matches.services import match_claim, queue_join
+
+    settings.MATCH_ROUNDS = 3
+    queue_join(user=world["learner"])
+    match = queue_join(user=world["other_learner"])
+    match_answer(match=match, user=world["learner"], number=1, keys=keys(current_round(match)))
+    assert run_hooks() == []  # the round is still open: nothing yet
+    match.players.filter(user=world["other_learner"]).update(
+        last_seen_at=timezone.now() - timedelta(seconds=settings.MATCH_CLAIM_AFTER_SECONDS + 1),
+        connections=0)
+    match_claim(match=match, user=world["learner"])
+    assert run_hooks() == ["skills.record_round"]
+    assert list(AnswerEvent.objects.values_list("user__username", "is_correct",
+                                                "timed_out")) == [("learner", True, False)]
 
 
 @pytest.mark.django_db
@@ -76,7 +101,7 @@ def test_a_match_round_the_human_let_time_out_counts_as_wrong(small_bank, world,
     expire_round(match)
     match_advance(match_id=match.pk)
     assert current_round(match).state == "closed"
-    assert run_hooks() == ["skills.record_round_misses"]
+    assert run_hooks() == ["skills.record_round"]
     event = AnswerEvent.objects.get()
     assert (event.user, event.timed_out, event.is_correct) == (world["learner"], True, False)
 

@@ -9,6 +9,7 @@ server) still meet SQLite's busy timeout, as before."""
 
 from __future__ import annotations
 
+import os
 import threading
 
 from django.db import OperationalError
@@ -16,6 +17,16 @@ from django.db.backends.sqlite3 import base
 
 _LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
+
+
+def _forget_locks() -> None:
+    """A forked child (the test suite's ASGI server) starts with no writers of its own: a lock
+    some thread of the parent held at the fork would otherwise stay held for ever."""
+    global _LOCKS, _LOCKS_GUARD
+    _LOCKS, _LOCKS_GUARD = {}, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_locks)
 
 
 def _write_lock(name: str) -> threading.Lock:
