@@ -4,8 +4,10 @@ round over HTTP at human-looking moments; the figure is the time from one player
 leaving the client until the other player's websocket receives the state that shows it.
 
     .venv/bin/python bench/match_latency.py [--matches 100] [--rounds 7] [--port 8765]
-    DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/match_latency.py \
-        [--web 2] [CHANNEL_LAYER=list] [BENCH_WORKER_NICE=10]
+    DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/match_latency.py [--web 2]
+
+(CHANNEL_LAYER=list in the environment measures the list-based Redis layer instead of pub/sub;
+BENCH_WORKER_NICE=10 runs the Celery worker at a lower CPU priority.)
 
 It uses DATABASE_URL and REDIS_URL like the application: unset, the embedded default (SQLite in
 a temporary file, the in-memory channel layer, in-process timers); set, PostgreSQL, Redis,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
@@ -58,3 +59,53 @@ def test_pending_in_process_timers_can_be_cancelled():
     assert cancel_pending() == 1
     assert not wait_for(lambda: WorkerHeartbeat.objects.filter(marker=marker).exists(),
                         timeout=1.0)
+
+
+class FakeTask:
+    """Stands in for a Celery task in the in-process runner: a name (which picks the lane) and
+    a run() that records its call and can block or fail."""
+
+    def __init__(self, name, block: threading.Event | None = None, fail: bool = False):
+        self.name, self.block, self.fail, self.calls = name, block, fail, []
+        self.done = threading.Event()
+
+    def run(self, *args):
+        if self.block is not None:
+            self.block.wait(timeout=10)
+        self.calls.append(args)
+        self.done.set()
+        if self.fail:
+            raise RuntimeError("this task fails")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delayed_task_waits_for_its_countdown():
+    task = FakeTask("matches.advance")
+    enqueue(task, 7, countdown=0.5)
+    assert not task.done.wait(timeout=0.2)  # it may run late, never early
+    assert task.done.wait(timeout=5)
+    assert task.calls == [(7,)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bookkeeping_never_holds_up_play():
+    """Skill updates run in their own lane: a slow one does not delay closing a round."""
+    release = threading.Event()
+    slow = FakeTask("skills.record_round", block=release)
+    play = FakeTask("matches.advance")
+    enqueue(slow, 1)
+    enqueue(play, 2)
+    try:
+        assert play.done.wait(timeout=5) and not slow.done.is_set()
+    finally:
+        release.set()
+    assert slow.done.wait(timeout=5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_task_does_not_stop_its_lane(caplog):
+    broken, after = FakeTask("skills.record_round", fail=True), FakeTask("skills.record_round")
+    enqueue(broken, 1)
+    enqueue(after, 2)
+    assert after.done.wait(timeout=5) and broken.calls == [(1,)]
+    assert "in-process task skills.record_round failed" in caplog.text

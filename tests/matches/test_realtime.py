@@ -217,3 +217,33 @@ def test_a_real_worker_closes_a_silent_round_with_its_countdown(bank, world, fas
     match = paired(world)
     first = current_round(match)
     assert wait_for(lambda: Round.objects.get(pk=first.pk).state == "closed", timeout=30)
+
+
+def test_a_push_the_socket_already_has_sends_nothing(bank, world):
+    """The last answer bumps the version twice in one transaction and so publishes twice; the
+    socket sends each version once."""
+    from channels.layers import get_channel_layer
+
+    from apps.matches.realtime import group_name
+
+    match = paired(world)
+    headers = session_headers(world["learner"])
+
+    async def run():
+        comm = WebsocketCommunicator(application, f"/ws/matches/{match.public_id}/",
+                                     headers=headers)
+        assert (await comm.connect())[0]
+        first = await comm.receive_json_from(timeout=5)
+        while not await comm.receive_nothing(timeout=0.3):  # presence pushes settle
+            first = await comm.receive_json_from(timeout=5)
+        layer = get_channel_layer()
+        await layer.group_send(group_name(match.pk),
+                               {"type": "match.changed", "version": first["version"]})
+        assert await comm.receive_nothing(timeout=0.5)
+        # Asking for a resync always answers, with the whole state.
+        await comm.send_json_to({"type": "resync"})
+        again = await comm.receive_json_from(timeout=5)
+        assert again["version"] == first["version"] and again["state"]["id"] == first["state"]["id"]
+        await comm.disconnect()
+
+    run_async(run)
