@@ -9,6 +9,14 @@ from apps.quiz.models import QuizAttempt
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+WIRED = """() => {
+  const card = document.querySelector('#quiz-card');
+  const form = card && card.querySelector('form.choices');
+  const data = form && form['htmx-internal-data'];
+  return !!card && !card.matches('.htmx-added, .htmx-settling') && (!form || !!(data && data.initHash));
+}"""
+
+
 def test_a_learner_completes_a_quiz_with_the_keyboard_and_a_timeout(page, small_bank, world,
                                                                     settings):
     settings.QUIZ_DEFAULT_QUESTIONS = 5
@@ -21,6 +29,9 @@ def test_a_learner_completes_a_quiz_with_the_keyboard_and_a_timeout(page, small_
 
     for number in range(1, 6):
         page.get_by_text(f"Question {number} of 5").wait_for()
+        # A key pressed before htmx has wired the swapped-in card would submit the whole page
+        # (the answer still counts, but the last one then lands on the results directly).
+        page.wait_for_function(WIRED)
         card = page.locator("#quiz-card")
         if number == 3:
             # Let the clock run out: the page asks the server, which closes the question.
