@@ -18,6 +18,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from apps.accounts import throttle
 from apps.accounts.roles import is_instructor
 from apps.accounts.services import profile_get_or_create
+from apps.core.clientip import client_ip
 
 
 class TokenThrottle(SimpleRateThrottle):
@@ -54,7 +55,7 @@ def token(request: Request) -> Response:
     data = TokenInput(data=request.data)
     data.is_valid(raise_exception=True)
     username = data.validated_data["username"]
-    ip = throttle.client_ip(request._request)
+    ip = client_ip(request._request)
     if throttle.login_locked(username, ip):
         return Response({"detail": throttle.LOCKOUT_MESSAGE}, status=status.HTTP_429_TOO_MANY_REQUESTS)
     user = authenticate(request._request, username=username,

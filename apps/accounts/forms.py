@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 from apps.accounts import throttle
 from apps.accounts.models import Profile
+from apps.core.clientip import client_ip
 
 
 class SignupForm(UserCreationForm):
@@ -21,7 +22,7 @@ class SignupForm(UserCreationForm):
 class ThrottledAuthenticationForm(AuthenticationForm):
     def clean(self):
         username = self.data.get("username", "")
-        ip = throttle.client_ip(self.request) if self.request else "unknown"
+        ip = client_ip(self.request) if self.request else "unknown"
         if throttle.login_locked(username, ip):
             raise forms.ValidationError(throttle.LOCKOUT_MESSAGE, code="locked")
         try:

@@ -11,7 +11,6 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
 
 LOCKOUT_MESSAGE = "Too many sign-in attempts. Please wait a few minutes and try again."
 
@@ -20,11 +19,6 @@ def _keys(username: str, ip: str) -> list[str]:
     name = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
     return [f"login-fail:user:{name}", f"login-fail:ip:{ip}"]
 
-
-def client_ip(request: HttpRequest) -> str:
-    # Behind the compose stack's proxy the peer address is the proxy; REMOTE_ADDR is what we
-    # can trust without a configured list of proxies.
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 def login_locked(username: str, ip: str) -> bool:
