@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from apps.accounts.models import Profile
 from apps.accounts.services import instructor_grant
 from apps.bank.bankfile import read_bank
-from apps.bank.services import bank_load
+from apps.curation.services import bank_load
 
 PASSWORD = "correct horse battery staple"
 FIXTURE_BANK = Path(__file__).parent / "fixtures" / "bank"

@@ -8,10 +8,10 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.audit.services import audit_record
 from apps.bank.models import Question, Topic
 from apps.bank.selectors import published_versions
 from apps.cohorts.models import Assignment, AssignmentAttempt, Cohort, Membership
-from apps.packs.services import audit_record
 from apps.quiz.models import QuizAttempt
 from apps.quiz.services import (
     MAX_COUNT,
@@ -45,7 +45,7 @@ def cohort_create(*, owner, name: str) -> Cohort:
             with transaction.atomic():
                 cohort = Cohort.objects.create(owner=owner, name=name[:120], join_code=_code())
                 audit_record(actor=owner, action="cohort.create", subject=cohort.name,
-                             detail={"cohort": cohort.pk})
+                             data={"cohort": cohort.pk})
                 return cohort
         except IntegrityError:
             continue
@@ -61,7 +61,7 @@ def cohort_join(*, user, code: str) -> Cohort:
         _, created = Membership.objects.get_or_create(cohort=cohort, user=user)
         if created:
             audit_record(actor=user, action="cohort.join", subject=cohort.name,
-                         detail={"cohort": cohort.pk})
+                         data={"cohort": cohort.pk})
     return cohort
 
 
@@ -97,7 +97,7 @@ def assignment_create(*, cohort: Cohort, by, title: str, due_at: datetime,
                                                question_slugs=slugs, topic=topic_row,
                                                count=count, due_at=due_at)
         audit_record(actor=by, action="assignment.create", subject=assignment.title,
-                     detail={"cohort": cohort.pk, "assignment": assignment.pk})
+                     data={"cohort": cohort.pk, "assignment": assignment.pk})
     return assignment
 
 

@@ -13,6 +13,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.audit.selectors import audit_events
 from apps.bank.bankfile import ARTIFACT_KINDS, QUESTION_TYPES
 from apps.bank.models import Question
 from apps.curation import selectors, services
@@ -167,7 +168,9 @@ class CurationAuditOut(serializers.Serializer):
     action = serializers.CharField()
     question = serializers.CharField(source="question.slug", allow_null=True, default=None)
     version = serializers.IntegerField(source="version_number", allow_null=True)
+    subject = serializers.CharField()
     detail = serializers.CharField()
+    data = serializers.DictField()
     created_at = serializers.DateTimeField()
 
 
@@ -224,7 +227,8 @@ def question_list(request: Request) -> Response:
     data = CurationQuestionInput(data=request.data)
     data.is_valid(raise_exception=True)
     try:
-        question = services.question_create(user=request.user, item=data.item())
+        question = services.question_create(user=request.user, item=data.item(),
+                                            origin=services.Origin.API)
     except CurationError as exc:
         return _error(exc)
     question.refresh_from_db()
@@ -244,7 +248,8 @@ def question_detail(request: Request, slug: str) -> Response:
         data = CurationQuestionInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            services.question_update(user=request.user, question=question, item=data.item())
+            services.question_update(user=request.user, question=question, item=data.item(),
+                                    origin=services.Origin.API)
         except CurationError as exc:
             return _error(exc)
         question.refresh_from_db()
@@ -344,10 +349,10 @@ def report_handle(request: Request, report_id: int) -> Response:
 
 
 @extend_schema(responses={200: CurationAuditOut(many=True), 401: CurationErrorOut, 404: CurationErrorOut},
-               summary="The curation audit trail, newest first (instructors)")
+               summary="The audit trail (curation, imports, exports, cohorts), newest first (instructors)")
 @api_view(["GET"])
 def audit_list(request: Request) -> Response:
     selectors.require_instructor(request.user)
-    return _paginated(request, selectors.audit_events(), CurationAuditOut)
+    return _paginated(request, audit_events(), CurationAuditOut)
 
 

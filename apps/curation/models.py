@@ -1,4 +1,4 @@
-"""Instructor curation: the review workflow, the audit trail and learner reports.
+"""Instructor curation: the review workflow and learner reports (the audit trail is apps.audit).
 
 Questions and their versions live in apps.bank; this app only records who did what to them.
 """
@@ -37,36 +37,6 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"review of {self.version}: {self.decision}"
-
-
-class AuditEvent(models.Model):
-    """Append-only record of a curation action."""
-
-    class Action(models.TextChoices):
-        CREATE = "create", "Created"
-        EDIT = "edit", "Edited"
-        SUBMIT = "submit", "Submitted for review"
-        APPROVE = "approve", "Approved and published"
-        REQUEST_CHANGES = "request_changes", "Requested changes"
-        RETIRE = "retire", "Retired"
-        REOPEN = "reopen", "Reopened as draft"
-        REPORT_RESOLVE = "report_resolve", "Resolved a report"
-        REPORT_DISMISS = "report_dismiss", "Dismissed a report"
-
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    action = models.CharField(max_length=20, choices=Action.choices)
-    question = models.ForeignKey(Question, null=True, on_delete=models.SET_NULL,
-                                 related_name="audit_events")
-    version_number = models.PositiveIntegerField(null=True, blank=True)
-    detail = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.actor_id} {self.action} {self.question_id}"
 
 
 class Report(models.Model):

@@ -15,7 +15,7 @@ from apps.accounts.roles import is_instructor
 from apps.bank.export import dump_yaml
 from apps.bank.models import Question, QuestionVersion
 from apps.core.markdown import render_markdown
-from apps.curation.models import AuditEvent, Report, Review
+from apps.curation.models import Report, Review
 from apps.quiz.models import AttemptQuestion
 from apps.quiz.selectors import get_attempt_for
 
@@ -174,13 +174,6 @@ def question_reviews(question: Question) -> QuerySet[Review]:
 
 def pending_review(question: Question) -> Review | None:
     return question.reviews.filter(decision=Review.Decision.PENDING).first()
-
-
-def audit_events(*, question: Question | None = None) -> QuerySet[AuditEvent]:
-    qs = AuditEvent.objects.select_related("actor", "question")
-    if question is not None:
-        qs = qs.filter(question=question)
-    return qs
 
 
 def report_queue(*, state: str = Report.State.OPEN) -> QuerySet[Report]:

@@ -1,4 +1,6 @@
-"""Writes for instructor curation. Every action is recorded in the audit trail in the same
+"""Writes for instructor curation, and the one write path for question content
+(`question_write`): the editor, the API, file imports, signed packs and loadbank all change
+questions through it. Every action is recorded in the audit trail (apps.audit) in the same
 transaction as the change it describes.
 
 Locking: a service that changes a question takes the question's row lock first
@@ -10,15 +12,17 @@ same way. On SQLite the IMMEDIATE transaction mode gives the same serialisation.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.bank.bankfile import QuestionData, validate_question
+from apps.audit.services import audit_record
+from apps.bank.bankfile import Bank, QuestionData, validate_question
 from apps.bank.models import Question, QuestionVersion, Resource, Topic
-from apps.bank.services import content_hash, version_create
-from apps.curation.models import AuditEvent, Report, Review
+from apps.bank.services import bank_registry_load, content_hash, version_create
+from apps.curation.models import Report, Review
 from apps.quiz.models import AttemptQuestion
 
 NON_FIELD = "__all__"
@@ -84,75 +88,205 @@ def _lookups(data: QuestionData) -> tuple[dict[str, Topic], dict[str, Resource]]
 
 
 def _audit(*, actor, action: str, question: Question | None, detail: str = "",
-           version_number: int | None = None) -> AuditEvent:
-    return AuditEvent.objects.create(actor=actor, action=action, question=question,
-                                     detail=detail[:MAX_COMMENT], version_number=version_number)
+           version_number: int | None = None, data: dict[str, Any] | None = None) -> None:
+    audit_record(actor=actor, action=action, question=question, detail=detail,
+                 version_number=version_number, data=data)
 
 
-def _locked(question: Question) -> Question:
+def _locked(pk: int) -> Question:
     # `of=self`: PostgreSQL refuses FOR UPDATE across the nullable current_version join.
     return Question.objects.select_for_update(of=("self",)).select_related(
-        "current_version").get(pk=question.pk)
+        "current_version").get(pk=pk)
 
 
-# --- questions --------------------------------------------------------------------------------
+# --- the one write path for question content --------------------------------------------------
 
 
-def question_create(*, user, item: dict[str, Any]) -> Question:
-    """Create a draft question with its first version from the bank's YAML shape."""
+class Origin:
+    """Where a change comes from. Every origin but the repository is a change made in the site."""
+
+    EDITOR = "editor"  # the curation editor (HTML)
+    API = "api"  # the curation REST API
+    IMPORT = "import"  # an uploaded YAML, GIFT or Moodle XML file
+    PACK = "pack"  # a signed pack that verified under a trusted key
+    REPOSITORY = "repository"  # `loadbank`: questions/ as reviewed in the repository
+
+    ALL = (EDITOR, API, IMPORT, PACK, REPOSITORY)
+
+
+@dataclass(frozen=True)
+class QuestionChange:
+    """`action`: created | updated | unchanged | conflict (a repository load that would clobber a
+    change made in the site, skipped). `to_review`: the change took a published question out of
+    play until another instructor approves it."""
+
+    question: Question
+    version: QuestionVersion | None
+    action: str
+    to_review: bool = False
+    overwrote: bool = False
+
+
+def _content_of(data: QuestionData) -> dict[str, Any]:
+    content = data.content()
+    content.pop("status", None)  # status belongs to the question, not to a version
+    return content
+
+
+def question_write(*, actor, data: QuestionData, origin: str,
+                   topics: dict[str, Topic] | None = None,
+                   resources: dict[str, Resource] | None = None,
+                   placement: dict[str, Any] | None = None, force: bool = False,
+                   context: dict[str, Any] | None = None) -> QuestionChange:
+    """Create or change a question from validated data: the only function that makes question
+    versions, whatever the entry point (editor, API, file import, signed pack, loadbank).
+
+    It versions (old versions and the attempts that showed them are untouched; unchanged content
+    makes no version), audits (one event in the same transaction, recording `origin` and
+    `context`), and applies one workflow rule:
+    - a question made in the site starts as a draft; the repository's (loadbank) takes the status
+      its file gives, because the repository is reviewed like code;
+    - a change made in the site to a published question sends it back to review: another
+      instructor approves it before learners see it (a question in review has its pending review
+      moved to the new version); a retired question is refused until it is reopened;
+    - the repository updates its own questions in place, but a question changed in the site since
+      it was loaded is a conflict, skipped unless `force`; a forced overwrite is a change to
+      reviewed site content, so it goes back to review like any site change.
+    Takes the question's row lock; runs in its own (possibly nested) transaction. `topics` and
+    `resources` (by slug) may be passed by callers writing many questions."""
+    if origin not in Origin.ALL:
+        raise ValueError(f"unknown origin {origin!r}")
+    if topics is None or resources is None:
+        topics, resources = _lookups(data)
+    missing = [t for t in data.topics if t not in topics] + [
+        r for r, _ in data.resources if r not in resources]
+    if missing:
+        raise CurationError(f"{data.id}: unknown topic or resource {', '.join(missing)}.")
+    from_repository = origin == Origin.REPOSITORY
+    content = _content_of(data)
+    new_hash = content_hash(content)
+    S = Question.Status
+    audit = {"origin": origin, **(context or {})}
+    with transaction.atomic():
+        found = Question.objects.filter(slug=data.id).values_list("pk", flat=True).first()
+        if found is None:
+            question = Question.objects.create(
+                slug=data.id, status=data.status if from_repository else S.DRAFT,
+                loaded_hash=new_hash if from_repository else "", **(placement or {}))
+            version = version_create(question=question, data=data, topics=topics,
+                                     resources=resources, created_by=actor)
+            _audit(actor=actor, action="load" if from_repository else "create",
+                   question=question, version_number=version.number, data=audit)
+            return QuestionChange(question, version, "created")
+        question = _locked(found)
+        current = question.current_version
+        repo_fields = {"loaded_hash": new_hash, **(placement or {})} if from_repository else {}
+        if current is not None and current.content_hash == new_hash:
+            if repo_fields:
+                Question.objects.filter(pk=question.pk).update(**repo_fields)
+            return QuestionChange(question, current, "unchanged")
+        overwrite = from_repository and question.changed_in_site
+        if overwrite and not force:
+            return QuestionChange(question, current, "conflict")
+        site_change = not from_repository or overwrite
+        if site_change and question.status == S.RETIRED:
+            raise CurationError(f"{data.id} is retired; reopen it as a draft to change it.",
+                                status=409)
+        version = version_create(question=question, data=data, topics=topics,
+                                 resources=resources, created_by=actor)
+        if repo_fields:
+            Question.objects.filter(pk=question.pk).update(**repo_fields)
+        detail, to_review = "", False
+        if site_change and question.status == S.PUBLISHED:
+            Question.objects.filter(pk=question.pk).update(status=S.REVIEW)
+            question.status = S.REVIEW
+            Review.objects.create(question=question, version=version, submitted_by=actor)
+            detail, to_review = "Published question changed: sent back to review.", True
+        elif site_change and question.status == S.REVIEW:
+            Review.objects.filter(question=question, decision=Review.Decision.PENDING).update(
+                version=version)
+        if overwrite:
+            detail = ("Overwrote a change made in the site (loadbank --force). " + detail).strip()
+        _audit(actor=actor, action="load" if from_repository else "edit",
+               question=question, version_number=version.number, detail=detail, data=audit)
+        return QuestionChange(question, version, "updated", to_review, overwrite)
+
+
+def question_create(*, user, item: dict[str, Any], origin: str = Origin.EDITOR) -> Question:
+    """Create a draft question with its first version from the bank's YAML shape (the editor and
+    the API). Raises CurationError with field errors."""
     item = {k: v for k, v in item.items() if k != "status"}
     data = question_validate(item=item)
+    taken = CurationError("That id is taken.", status=409,
+                          errors={"id": [f"The id {data.id!r} is already used; ids are never "
+                                         "reused."]})
     if Question.objects.filter(slug=data.id).exists():
-        raise CurationError("That id is taken.", status=409,
-                            errors={"id": [f"The id {data.id!r} is already used; ids are "
-                                           "never reused."]})
-    topics, resources = _lookups(data)
+        raise taken
     try:
         with transaction.atomic():
-            question = Question.objects.create(slug=data.id, status=Question.Status.DRAFT)
-            version = version_create(question=question, data=data, topics=topics,
-                                     resources=resources, created_by=user)
-            _audit(actor=user, action=AuditEvent.Action.CREATE, question=question,
-                   version_number=version.number)
+            change = question_write(actor=user, data=data, origin=origin)
+            if change.action != "created":  # a concurrent create took the id
+                raise taken
     except IntegrityError:  # a concurrent create took the id between the check and the insert
-        raise CurationError("That id is taken.", status=409,
-                            errors={"id": [f"The id {data.id!r} is already used."]}) from None
-    return question
+        raise taken from None
+    return change.question
 
 
-def question_update(*, user, question: Question, item: dict[str, Any]) -> QuestionVersion:
-    """Save an edit as a new version (earlier versions, and the attempts that showed them, are
-    untouched). Saving unchanged content makes no version. Editing a published question sends
-    it back to review: another instructor approves the change before learners see it.
-    Takes the question's row lock. `loaded_hash` is left alone on purpose: it is how loadbank
-    recognises a question changed in the site."""
+def question_update(*, user, question: Question, item: dict[str, Any],
+                    origin: str = Origin.EDITOR) -> QuestionVersion:
+    """Save an edit as a new version (see question_write for the rule). Saving unchanged content
+    makes no version and returns the current one."""
     item = {k: v for k, v in item.items() if k != "status"}
     item["id"] = question.slug  # the id is the question's identity and never changes
     data = question_validate(item=item)
-    topics, resources = _lookups(data)
+    change = question_write(actor=user, data=data, origin=origin)
+    return change.version
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    overwritten: list[str] = field(default_factory=list)
+    to_review: list[str] = field(default_factory=list)
+    only_in_site: list[str] = field(default_factory=list)
+
+
+def bank_load(*, bank: Bank, force: bool = False, dry_run: bool = False,
+              context: dict[str, Any] | None = None) -> LoadReport:
+    """Load a validated bank (`loadbank`) in one transaction, each question through
+    question_write with the repository as origin.
+
+    Idempotent: an unchanged question is left alone; a changed one gets a new version. A question
+    changed in the site since it was loaded is a conflict: skipped and reported, unless `force`
+    (then it goes back to review). With `dry_run` the transaction is rolled back."""
+    report = LoadReport()
     with transaction.atomic():
-        question = _locked(question)
-        if question.status == Question.Status.RETIRED:
-            raise CurationError("This question is retired; reopen it as a draft to edit it.",
-                                status=409)
-        content = data.content()
-        content.pop("status", None)
-        current = question.current_version
-        if current is not None and current.content_hash == content_hash(content):
-            return current
-        version = version_create(question=question, data=data, topics=topics,
-                                 resources=resources, created_by=user)
-        detail = ""
-        if question.status == Question.Status.PUBLISHED:
-            Question.objects.filter(pk=question.pk).update(status=Question.Status.REVIEW)
-            Review.objects.create(question=question, version=version, submitted_by=user)
-            detail = "Published question edited: sent back to review."
-        elif question.status == Question.Status.REVIEW:
-            Review.objects.filter(question=question, decision=Review.Decision.PENDING).update(
-                version=version)
-        _audit(actor=user, action=AuditEvent.Action.EDIT, question=question,
-               version_number=version.number, detail=detail)
-    return version
+        topics, resources = bank_registry_load(bank=bank)
+        in_site = set(Question.objects.values_list("slug", flat=True))
+        positions: dict[str, int] = {}
+        for data in bank.questions:
+            source_file = data.source.rsplit(":", 1)[0].rsplit("/", 1)[-1]
+            positions[source_file] = positions.get(source_file, -1) + 1
+            change = question_write(
+                actor=None, data=data, origin=Origin.REPOSITORY, topics=topics,
+                resources=resources, force=force, context={"source": data.source, **(context or {})},
+                placement={"source_file": source_file,
+                           "source_position": positions[source_file]})
+            if change.action == "conflict":
+                report.conflicts.append(data.id)
+            elif change.overwrote:
+                report.overwritten.append(data.id)
+            else:
+                getattr(report, change.action).append(data.id)
+            if change.to_review:
+                report.to_review.append(data.id)
+        report.only_in_site = sorted(in_site - {q.id for q in bank.questions})
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
 
 
 TRANSITIONS = ("submit", "approve", "request_changes", "retire", "reopen")
@@ -173,7 +307,7 @@ def question_transition(*, user, question: Question, action: str, comment: str =
                             errors={"comment": [f"At most {MAX_COMMENT} characters."]})
     S = Question.Status
     with transaction.atomic():
-        question = _locked(question)
+        question = _locked(question.pk)
         status = question.status
         version = question.current_version
         number = version.number if version else None
@@ -197,7 +331,7 @@ def question_transition(*, user, question: Question, action: str, comment: str =
                 refuse(f"Only a draft can be submitted for review; this question is {status}.")
             Review.objects.create(question=question, version=version, submitted_by=user,
                                   comment=comment)
-            return move(S.REVIEW, AuditEvent.Action.SUBMIT)
+            return move(S.REVIEW, "submit")
         if action == "approve":
             if status == S.PUBLISHED:
                 return False
@@ -213,7 +347,7 @@ def question_transition(*, user, question: Question, action: str, comment: str =
                 Review.objects.filter(pk=pending.pk).update(
                     decision=Review.Decision.APPROVED, reviewer=user, comment=comment,
                     decided_at=timezone.now())
-            return move(S.PUBLISHED, AuditEvent.Action.APPROVE)
+            return move(S.PUBLISHED, "approve")
         if action == "request_changes":
             if not comment:
                 raise CurationError("Say what needs to change.",
@@ -229,20 +363,20 @@ def question_transition(*, user, question: Question, action: str, comment: str =
                 Review.objects.filter(pk=pending.pk).update(
                     decision=Review.Decision.CHANGES, reviewer=user, comment=comment,
                     decided_at=timezone.now())
-            return move(S.DRAFT, AuditEvent.Action.REQUEST_CHANGES)
+            return move(S.DRAFT, "request_changes")
         if action == "retire":
             if status == S.RETIRED:
                 return False
             Review.objects.filter(question=question, decision=Review.Decision.PENDING).update(
                 decision=Review.Decision.CHANGES, reviewer=user,
                 comment="Retired before a decision.", decided_at=timezone.now())
-            return move(S.RETIRED, AuditEvent.Action.RETIRE)
+            return move(S.RETIRED, "retire")
         # reopen
         if status == S.DRAFT:
             return False
         if status != S.RETIRED:
             refuse(f"Only a retired question can be reopened; this one is {status}.")
-        return move(S.DRAFT, AuditEvent.Action.REOPEN)
+        return move(S.DRAFT, "reopen")
 
 
 # --- learner reports --------------------------------------------------------------------------
@@ -299,8 +433,8 @@ def report_handle(*, user, report: Report, state: str, note: str) -> bool:
             raise CurationError(f"This report was already {report.state}.", status=409)
         Report.objects.filter(pk=report.pk, state=Report.State.OPEN).update(
             state=state, note=note, handled_by=user, handled_at=timezone.now())
-        action = (AuditEvent.Action.REPORT_RESOLVE if state == Report.State.RESOLVED
-                  else AuditEvent.Action.REPORT_DISMISS)
+        action = ("report_resolve" if state == Report.State.RESOLVED
+                  else "report_dismiss")
         _audit(actor=user, action=action, question=report.question,
                version_number=report.version.number, detail=f"Report {report.pk}: {note}")
     return True

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.audit.selectors import audit_events
 from apps.core.markdown import render_markdown
 from apps.curation import selectors, services
 from apps.curation.forms import (
@@ -130,7 +131,7 @@ def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "version": selectors.version_detail(question.current_version),
         "pending": selectors.pending_review(question),
         "reviews": selectors.question_reviews(question)[:20],
-        "events": selectors.audit_events(question=question)[:20],
+        "events": audit_events(question=question)[:20],
         "open_reports": selectors.report_queue().filter(question=question),
         "transition_form": TransitionForm(),
     })
@@ -178,7 +179,7 @@ def question_versions(request: HttpRequest, slug: str) -> HttpResponse:
 def audit_list(request: HttpRequest) -> HttpResponse:
     selectors.require_instructor(request.user)
     return render(request, "curation/audit_list.html",
-                  {"page": _page(request, selectors.audit_events())})
+                  {"page": _page(request, audit_events())})
 
 
 @require_GET

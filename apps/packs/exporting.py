@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from apps.packs import selectors, services
+from apps.audit.services import audit_record
+from apps.packs import selectors
 from apps.packs.importing import EXPORTERS, EXTENSIONS
 
 CONTENT_TYPES = {"yaml": "application/yaml; charset=utf-8", "gift": "text/plain; charset=utf-8",
@@ -30,5 +31,5 @@ def export_file(*, user, kind: str, topic: str | None = None) -> ExportFile:
     else:
         data = EXPORTERS[kind](selectors.export_contents(topic=topic)).encode("utf-8")
         filename = f"questions.{EXTENSIONS[kind]}"
-    services.audit_record(actor=user, action=f"export.{kind}", subject=topic or "bank")
+    audit_record(actor=user, action=f"export.{kind}", subject=topic or "bank")
     return ExportFile(data=data, content_type=CONTENT_TYPES[kind], filename=filename)

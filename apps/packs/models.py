@@ -1,4 +1,4 @@
-"""Uploaded imports waiting for an instructor to apply them, and the audit trail of pack actions."""
+"""Uploaded imports waiting for an instructor to apply them (actions are in apps.audit)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ class ImportDraft(models.Model):
     format = models.CharField(max_length=12, choices=Format.choices)
     filename = models.CharField(max_length=200)
     text = models.TextField()
+    # A signed pack that verified under a trusted key (its text is the verified content).
+    signed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 
@@ -31,21 +33,3 @@ class ImportDraft(models.Model):
 
     def __str__(self) -> str:
         return f"import {self.filename} ({self.format})"
-
-
-class AuditEntry(models.Model):
-    """Who did what, when. Append-only: services write it, nothing edits it."""
-
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    action = models.CharField(max_length=40)
-    subject = models.CharField(max_length=200, blank=True)
-    detail = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name_plural = "audit entries"
-
-    def __str__(self) -> str:
-        return f"{self.actor} {self.action} {self.subject}"

@@ -12,7 +12,7 @@ from apps.accounts.roles import is_instructor
 from apps.bank.export import bank_files, canonical_question
 from apps.bank.models import Question
 from apps.packs import signing
-from apps.packs.models import AuditEntry, ImportDraft
+from apps.packs.models import ImportDraft
 
 
 class PackNotConfigured(Exception):
@@ -36,10 +36,6 @@ def get_draft_for(user, public_id) -> ImportDraft:
 
 def recent_drafts(user) -> QuerySet[ImportDraft]:
     return ImportDraft.objects.filter(owner=user)[:10]
-
-
-def audit_entries(limit: int = 50) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.select_related("actor")[:limit]
 
 
 def export_contents(*, topic: str | None = None) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.audit.selectors import audit_events
 from apps.packs import selectors, services
 from apps.packs.exporting import KINDS, export_file
 from apps.packs.importing import ImportRefused, preview_build
@@ -26,7 +27,7 @@ class UploadForm(forms.Form):
 def _index(request: HttpRequest, form: UploadForm, status: int = 200) -> HttpResponse:
     return render(request, "packs/index.html", {
         "form": form, "drafts": selectors.recent_drafts(request.user),
-        "audit": selectors.audit_entries(20), "formats": ImportDraft.Format.choices,
+        "audit": audit_events(prefixes=("import.", "export."))[:20], "formats": ImportDraft.Format.choices,
     }, status=status)
 
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.bank",
+    "apps.audit",
     "apps.quiz",
     "apps.matches",
     "apps.skills",

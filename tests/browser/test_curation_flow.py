@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from apps.audit.models import AuditEvent
 from apps.bank.models import Question
-from apps.curation.models import AuditEvent
 from tests.factories import PASSWORD, InstructorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -80,7 +80,10 @@ def test_the_api_refuses_self_approval_and_allows_a_second_reviewer(small_bank, 
     response = api(reviewer).post(url, {"action": "approve"}, format="json")
     assert response.json()["changed"] is False
     events = api(reviewer).get(f"{BASE}/audit/").json()["results"]
-    assert [e["action"] for e in events] == ["approve", "submit", "create"]
+    assert [e["action"] for e in events if e["question"] == item["id"]] == [
+        "approve", "submit", "create"]
+    create = next(e for e in events if e["question"] == item["id"] and e["action"] == "create")
+    assert create["data"] == {"origin": "editor"}
 
 
 def test_reports_through_the_api(answered, world):

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from apps.audit.models import AuditEvent
 from apps.bank.models import Question
-from apps.curation.models import AuditEvent, Report
+from apps.curation.models import Report
 from apps.curation.services import question_create, question_transition, question_update
 from apps.quiz.services import QuizSpec, quiz_start
 
@@ -299,7 +300,7 @@ def test_saving_a_loaded_question_unchanged_makes_no_version(client, small_bank,
 
 def test_a_site_edit_is_a_loadbank_conflict(client, small_bank, world, item):
     from apps.bank.bankfile import read_bank
-    from apps.bank.services import bank_load
+    from apps.curation.services import bank_load
     from tests.factories import FIXTURE_BANK
 
     question = Question.objects.get(slug="serialization-fixture-reduce")

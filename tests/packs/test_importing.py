@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from apps.audit.models import AuditEvent
 from apps.bank.models import Question
 from apps.packs import services
 from apps.packs.formats import gift, moodlexml
 from apps.packs.importing import ImportRefused, preview_build
-from apps.packs.models import AuditEntry
 from apps.packs.selectors import export_contents
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_it_applies_new_questions_as_drafts_and_records_who(world, small_bank):
     assert [(c.text, c.is_correct) for c in version.choices.all()] == [
         ("REDUCE", True), ("GLOBAL", False)]
     assert version.explanation == "REDUCE pops a callable and its arguments and calls it.\n"
-    actions = list(AuditEntry.objects.values_list("action", "actor__username"))
+    actions = list(AuditEvent.objects.exclude(action="load").values_list("action", "actor__username"))
     assert ("import.apply", "instructor") in actions and ("import.upload", "instructor") in actions
 
 
@@ -91,8 +91,13 @@ def test_it_changes_a_published_question_only_by_a_new_version(world, small_bank
                                                 "moodle_xml"))
     assert [r.action for r in result.rows] == ["update"]
     question.refresh_from_db()
-    assert question.status == Question.Status.PUBLISHED  # imports never change status
+    # The same rule as the editor: a changed published question waits for another reviewer.
+    assert question.status == Question.Status.REVIEW
     assert question.current_version.number == old_version.number + 1
+    review = question.reviews.get()
+    assert (review.version, review.submitted_by) == (question.current_version, world["instructor"])
+    event = AuditEvent.objects.exclude(action="load").get(action="edit", question=question)
+    assert event.data["origin"] == "import" and event.data["format"] == "moodle_xml"
     old_version.refresh_from_db()
     assert old_version.explanation != "A better explanation.\n"  # history kept
 
@@ -135,7 +140,7 @@ def test_it_refuses_an_oversized_file_before_storing_it(world, small_bank, setti
     settings.PACK_IMPORT_MAX_BYTES = 1024
     with pytest.raises(ImportRefused, match="larger than 1024 bytes"):
         _draft(world, NEW_GIFT + "// padding\n" * 200)
-    assert not AuditEntry.objects.exists()
+    assert not AuditEvent.objects.exclude(action="load").exists()
 
 
 def test_it_refuses_a_file_that_is_not_utf8(world, small_bank):
@@ -208,4 +213,4 @@ def test_it_refuses_a_pack_from_an_untrusted_key(world, small_bank, site_key):
     with pytest.raises(ImportRefused, match="not a zip"):
         services.import_draft_create(user=world["instructor"], filename="x.zip",
                                      data=b"plain text", fmt="pack")
-    assert not AuditEntry.objects.exists()
+    assert not AuditEvent.objects.exclude(action="load").exists()

@@ -7,8 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from apps.audit.models import AuditEvent
 from apps.bank.models import Question
-from apps.packs.models import AuditEntry, ImportDraft
+from apps.packs.models import ImportDraft
 from tests.packs.test_importing import NEW_GIFT
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +100,7 @@ def test_it_exports_each_format_and_records_it(client, world, small_bank, fmt, m
     response = client.get(reverse("packs:export", args=[fmt]))
     assert response.status_code == 200
     assert marker in response.content.decode()
-    assert AuditEntry.objects.filter(action=f"export.{fmt}", actor=world["instructor"]).exists()
+    assert AuditEvent.objects.filter(action=f"export.{fmt}", actor=world["instructor"]).exists()
 
 
 def test_it_exports_a_signed_pack(client, world, small_bank, site_key):
