@@ -110,6 +110,7 @@ def assignment_start(*, user, assignment: Assignment, time_factor: float = 1.0) 
         return existing.attempt
     if assignment.due_at <= timezone.now():
         raise CohortError("This assignment is past its due date.", status=409)
+    label = f"Assignment: {assignment.title}"[:200]
     try:
         with transaction.atomic():
             if assignment.is_fixed:
@@ -121,13 +122,14 @@ def assignment_start(*, user, assignment: Assignment, time_factor: float = 1.0) 
                 if not ids:
                     raise CohortError("None of the assigned questions is published any more.",
                                       status=409)
-                attempt = quiz_start_review(user=user, version_ids=ids, time_factor=time_factor)
+                attempt = quiz_start_review(user=user, version_ids=ids, time_factor=time_factor,
+                                            kind=QuizAttempt.Kind.ASSIGNMENT, label=label)
             else:
                 attempt = quiz_start(user=user, time_factor=time_factor, spec=QuizSpec(
-                    count=assignment.count, topic=assignment.topic.slug))
-            # quiz_start_review labels its attempts as reviews: name the assignment instead.
-            attempt.focus_label = f"Assignment: {assignment.title}"[:200]
-            QuizAttempt.objects.filter(pk=attempt.pk).update(focus_label=attempt.focus_label)
+                    count=assignment.count, topic=assignment.topic.slug),
+                    kind=QuizAttempt.Kind.ASSIGNMENT)
+                attempt.focus_label = label
+                QuizAttempt.objects.filter(pk=attempt.pk).update(focus_label=label)
             AssignmentAttempt.objects.create(assignment=assignment, user=user, attempt=attempt)
     except QuizError as exc:
         raise CohortError(exc.message, status=exc.status) from None

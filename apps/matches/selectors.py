@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from apps.core.holds import questions_in_play
 from apps.core.markdown import render_markdown
 from apps.matches import ratings
 from apps.matches.models import Match, MatchPlayer, Rating, RatingChange, Round, RoundAnswer
@@ -33,6 +34,7 @@ class _Question:
     """What a round asks, in the order this match shows its choices. Fixed once the match has
     started (rounds never change question or order, versions are immutable), so it is read once
     per match and process rather than on every push."""
+    question_id: int
     multiplier: int
     type: str
     difficulty: int
@@ -61,7 +63,7 @@ def _questions(match: Match) -> dict[int, _Question]:
         v = rnd.version
         by_position = {c.position: c for c in v.choices.all()}
         questions[rnd.number] = _Question(
-            multiplier=rnd.multiplier, type=v.type, difficulty=v.difficulty, stem=v.stem,
+            question_id=v.question_id, multiplier=rnd.multiplier, type=v.type, difficulty=v.difficulty, stem=v.stem,
             stem_html=render_markdown(v.stem),
             artifact={"kind": v.artifact_kind, "content": v.artifact_content}
             if v.artifact_kind else None,
@@ -210,8 +212,18 @@ def match_state(match: Match, user, version: int | None = None) -> dict[str, Any
         next_in = _remaining_ms(current["closed_at"] + scaled(settings.MATCH_PAUSE_SECONDS))
     change = snap.rating_changes.get(user.pk)
 
+    # A finished match withholds the keys of questions the player has in play elsewhere (a
+    # quiz or assignment started since); an unfinished one never shares a question with them.
+    in_play = questions_in_play(user=user) if match.state == Match.State.FINISHED else set()
+
     def result(rnd):
-        return _round_result(rnd, questions[rnd["number"]], answers.get(rnd["id"], {}), me)
+        q, mine = questions[rnd["number"]], answers.get(rnd["id"], {})
+        if q.question_id in in_play:
+            return {"number": rnd["number"], "multiplier": q.multiplier, "withheld": True,
+                    "your_points": mine.get(me.pk, {}).get("points", 0),
+                    "opponent_points": next((a["points"] for pid, a in mine.items()
+                                             if pid != me.pk), 0)}
+        return _round_result(rnd, q, mine, me)
 
     return {
         "id": str(match.public_id), "kind": match.kind, "ranked": match.ranked,
@@ -251,3 +263,13 @@ def match_history(user):
     return (Match.objects.filter(players__user=user).filter(~Q(state=Match.State.WAITING))
             .select_related("winner").prefetch_related("players__user")
             .order_by("-created_at")[:50])
+
+
+def questions_in_unfinished_matches(*, user, session_attempt_ids=()) -> set[int]:
+    """apps.core.holds provider: the questions of every match `user` is waiting for or playing."""
+    if user is None:
+        return set()
+    return set(Round.objects.filter(
+        match__players__user=user,
+        match__state__in=[Match.State.WAITING, Match.State.ACTIVE],
+    ).values_list("version__question_id", flat=True))

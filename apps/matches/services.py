@@ -25,6 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.bank.selectors import published_versions
+from apps.core.holds import questions_in_play
 from apps.core.tasks import enqueue
 from apps.matches import bot, ratings
 from apps.matches.models import (
@@ -90,10 +91,17 @@ def _lock(match: Match | int) -> Match:
 
 
 def _create_rounds(match: Match) -> None:
+    """Draw the rounds, leaving out every question either player still has in play in a quiz
+    (apps.core.holds): a round's reveal must not show the key of a question they have to play."""
     pool = published_versions(topic=match.topic.slug if match.topic else None)
-    ids = list(pool.values_list("id", flat=True))
+    in_play: set[int] = set()
+    for player in match.players.exclude(user=None).select_related("user"):
+        in_play |= questions_in_play(user=player.user)
+    ids = list(pool.exclude(question_id__in=in_play).values_list("id", flat=True))
     if not ids:
-        raise MatchError("No published questions match this topic yet.")
+        raise MatchError("No published questions match this topic yet." if not in_play else
+                         "Your questions on this topic are all in a quiz you have not finished "
+                         "yet: finish it first.", status=409 if in_play else 400)
     chosen = secrets.SystemRandom().sample(ids, min(settings.MATCH_ROUNDS, len(ids)))
     from apps.bank.models import QuestionVersion
 
@@ -311,9 +319,13 @@ def queue_wave() -> list[Match]:
             partner = candidates[0]
             if _in_active_match(entry.user) or _in_active_match(partner.user):
                 continue
-            match = _create(kind=Match.Kind.RANKED, users=[entry.user, partner.user],
-                            topic=entry.topic, ranked=True)
-            _start(match, now)
+            try:
+                with transaction.atomic():  # a savepoint: one pair that cannot start
+                    match = _create(kind=Match.Kind.RANKED, users=[entry.user, partner.user],
+                                    topic=entry.topic, ranked=True)
+                    _start(match, now)
+            except MatchError:  # e.g. every question of the topic is in one's open quiz
+                continue
             QueueEntry.objects.filter(pk__in=[entry.pk, partner.pk]).update(match=match)
             taken |= {entry.pk, partner.pk}
             created.append(match)

@@ -70,18 +70,22 @@ class ResourceRefOut(serializers.Serializer):
 
 
 class ResultOut(serializers.Serializer):
+    """A closed question's result. With `withheld` true (the learner has the question in play in
+    another quiz or match) only number, state, timed_out and points are present."""
+
     number = serializers.IntegerField()
     state = serializers.CharField()
+    withheld = serializers.BooleanField(required=False)
     timed_out = serializers.BooleanField()
-    is_correct = serializers.BooleanField()
     points = serializers.IntegerField()
-    elapsed_ms = serializers.IntegerField(allow_null=True)
-    picked = serializers.ListField(child=serializers.CharField())
-    correct = serializers.ListField(child=serializers.CharField())
-    choices = ResultChoiceOut(many=True)
-    explanation = serializers.CharField()
-    explanation_html = serializers.CharField()
-    resources = ResourceRefOut(many=True)
+    is_correct = serializers.BooleanField(required=False)
+    elapsed_ms = serializers.IntegerField(allow_null=True, required=False)
+    picked = serializers.ListField(child=serializers.CharField(), required=False)
+    correct = serializers.ListField(child=serializers.CharField(), required=False)
+    choices = ResultChoiceOut(many=True, required=False)
+    explanation = serializers.CharField(required=False)
+    explanation_html = serializers.CharField(required=False)
+    resources = ResourceRefOut(many=True, required=False)
 
 
 class AnswerOut(ResultOut):
@@ -195,7 +199,9 @@ def quiz_answer(request: Request, quiz_id) -> Response:
         return Response({"detail": "This question was already answered differently; the first "
                                    "answer counts."}, status=status.HTTP_409_CONFLICT)
     question = get_object_or_404(selectors.attempt_questions(attempt), pk=outcome.question.pk)
-    return Response({"outcome": outcome.kind, **selectors.question_result(question)})
+    attempt.refresh_from_db(fields=["state"])
+    return Response({"outcome": outcome.kind,
+                     **selectors.closed_question_result(attempt, question)})
 
 
 @extend_schema(request=NextInput, responses={200: QuizOut, 400: ErrorOut, 404: ErrorOut},

@@ -20,10 +20,17 @@ class QuizAttempt(models.Model):
         ACTIVE = "active"
         FINISHED = "finished"
 
+    class Kind(models.TextChoices):
+        PRACTICE = "practice"
+        RETRY = "retry", "Retry of missed questions"
+        REVIEW = "review", "Review of due questions"
+        ASSIGNMENT = "assignment", "Cohort assignment"  # graded: never retried
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                              on_delete=models.CASCADE, related_name="quiz_attempts")
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.SPEED)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PRACTICE)
     state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
     seconds_per_question = models.PositiveSmallIntegerField()
     # The learner's extended-time factor when the attempt started (1.0, 1.5 or 2.0).

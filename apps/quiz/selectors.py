@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from apps.core.holds import questions_in_play
 from apps.core.markdown import render_markdown
 from apps.quiz.models import AttemptQuestion, QuizAttempt
 
@@ -97,14 +99,42 @@ def question_result(aq: AttemptQuestion) -> dict[str, Any]:
     }
 
 
+def question_withheld(aq: AttemptQuestion) -> dict[str, Any]:
+    """A closed question whose key must wait: the learner has it in play elsewhere."""
+    return {"number": aq.number, "state": aq.state, "withheld": True,
+            "timed_out": aq.state == AttemptQuestion.State.MISSED, "points": aq.points}
+
+
+def _in_play_elsewhere(attempt: QuizAttempt, session_attempt_ids) -> set[int]:
+    """Questions whose keys this attempt must not show: those the learner has in play in another
+    attempt or match. An active attempt never shares a question with another one (apps.core.holds
+    refuses it at creation), so only a finished attempt needs the look-up."""
+    if attempt.state != QuizAttempt.State.FINISHED:
+        return set()
+    return questions_in_play(user=attempt.user,
+                             session_attempt_ids=() if attempt.user_id else session_attempt_ids)
+
+
+def _result(aq: AttemptQuestion, in_play: set[int]) -> dict[str, Any]:
+    return question_withheld(aq) if aq.version.question_id in in_play else question_result(aq)
+
+
+def closed_question_result(attempt: QuizAttempt, aq: AttemptQuestion, *,
+                           session_attempt_ids=()) -> dict[str, Any]:
+    """The result of one closed question of `attempt` (the answer endpoint, and a repeat of an
+    answer long after), withheld while the learner has the question in play elsewhere."""
+    return _result(aq, _in_play_elsewhere(attempt, session_attempt_ids))
+
+
 def attempt_questions(attempt: QuizAttempt):
     return (attempt.questions.select_related("version", "answer")
             .prefetch_related("version__choices", "version__topics",
                               "version__citations__resource"))
 
 
-def attempt_state(attempt: QuizAttempt) -> dict[str, Any]:
+def attempt_state(attempt: QuizAttempt, *, session_attempt_ids=()) -> dict[str, Any]:
     questions = list(attempt_questions(attempt))
+    in_play = _in_play_elsewhere(attempt, session_attempt_ids)
     current = next((q for q in questions if q.number == attempt.current_number), None)
     return {
         "id": str(attempt.public_id),
@@ -118,13 +148,14 @@ def attempt_state(attempt: QuizAttempt) -> dict[str, Any]:
         "streak": attempt.streak,
         "current": (None if current is None else
                     {**question_public(current),
-                     "result": question_result(current) if current.is_closed else None}),
-        "results": [question_result(q) for q in questions if q.is_closed],
+                     "result": _result(current, in_play) if current.is_closed else None}),
+        "results": [_result(q, in_play) for q in questions if q.is_closed],
     }
 
 
-def attempt_summary(attempt: QuizAttempt) -> dict[str, Any]:
+def attempt_summary(attempt: QuizAttempt, *, session_attempt_ids=()) -> dict[str, Any]:
     questions = list(attempt_questions(attempt))
+    in_play = _in_play_elsewhere(attempt, session_attempt_ids)
     answered = [q for q in questions if q.is_closed]
     correct = [q for q in answered if q.is_correct]
     times = [q.answer.elapsed_ms for q in answered
@@ -144,9 +175,21 @@ def attempt_summary(attempt: QuizAttempt) -> dict[str, Any]:
             ({"topic": name, "correct": c, "total": t, "accuracy": round(100 * c / t)}
              for name, (c, t) in per_topic.items()), key=lambda row: (row["accuracy"],
                                                                      row["topic"])),
-        "missed": [{**question_public(q), "result": question_result(q)}
+        "missed": [{**question_public(q), "result": _result(q, in_play)}
                    for q in answered if not q.is_correct],
+        "withheld": sum(1 for q in answered if q.version.question_id in in_play),
     }
+
+
+def questions_in_active_attempts(*, user, session_attempt_ids=()) -> set[int]:
+    """apps.core.holds provider: the questions of the learner's active attempts (any state)."""
+    owner = Q(attempt__user=user) if user is not None else Q()
+    if session_attempt_ids:
+        owner |= Q(attempt__public_id__in=list(session_attempt_ids), attempt__user=None)
+    if not owner:
+        return set()
+    return set(AttemptQuestion.objects.filter(owner, attempt__state=QuizAttempt.State.ACTIVE)
+               .values_list("version__question_id", flat=True))
 
 
 def attempt_history(user):

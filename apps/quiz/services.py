@@ -10,6 +10,7 @@ same serialisation.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from apps.bank.models import Question, QuestionVersion
 from apps.bank.selectors import published_versions
+from apps.core.holds import questions_in_play
 from apps.core.tasks import enqueue
 from apps.quiz.models import AttemptQuestion, QuizAnswer, QuizAttempt
 from apps.quiz.scoring import answer_points
@@ -88,11 +90,12 @@ def _focus_label(spec: QuizSpec) -> str:
 
 
 def _create(*, user, versions: list[QuestionVersion], spec: QuizSpec, time_factor: float,
-            label: str) -> QuizAttempt:
+            label: str, kind: str = QuizAttempt.Kind.PRACTICE) -> QuizAttempt:
     now = timezone.now()
     attempt = QuizAttempt.objects.create(
         user=user if user is not None and user.is_authenticated else None, mode=spec.mode,
-        seconds_per_question=spec.seconds, time_factor=time_factor, focus_label=label[:200])
+        kind=kind, seconds_per_question=spec.seconds, time_factor=time_factor,
+        focus_label=label[:200])
     rows = []
     for number, version in enumerate(versions, start=1):
         positions = list(range(version.choices.count()))
@@ -105,46 +108,84 @@ def _create(*, user, versions: list[QuestionVersion], spec: QuizSpec, time_facto
     return attempt
 
 
-def quiz_start(*, user, spec: QuizSpec, time_factor: float = 1.0) -> QuizAttempt:
-    """Start an attempt of `spec.count` published questions drawn at random from the focus."""
+IN_PLAY_MESSAGE = ("These questions are in a quiz or match you have not finished yet: finish it "
+                   "first, so that no answer is shown before you have played it.")
+
+
+def quiz_start(*, user, spec: QuizSpec, time_factor: float = 1.0,
+               session_attempt_ids: Iterable[str] = (),
+               kind: str = QuizAttempt.Kind.PRACTICE) -> QuizAttempt:
+    """Start an attempt of `spec.count` published questions drawn at random from the focus,
+    leaving out every question the learner still has in play elsewhere (apps.core.holds)."""
     spec.validate()
     pool = published_versions(topic=spec.topic, resource=spec.resource,
                               difficulty=spec.difficulty)
-    ids = list(pool.values_list("id", flat=True))
+    in_play = questions_in_play(user=user, session_attempt_ids=session_attempt_ids)
+    ids = list(pool.exclude(question_id__in=in_play).values_list("id", flat=True))
     if not ids:
+        if in_play and pool.exists():
+            raise QuizError(IN_PLAY_MESSAGE, status=409)
         raise QuizError("No published questions match this focus yet.")
     chosen = (adaptive_pick(user=user, version_ids=ids, count=spec.count) if spec.adaptive
               else secrets.SystemRandom().sample(ids, min(spec.count, len(ids))))
     by_id = QuestionVersion.objects.in_bulk(chosen)
     with transaction.atomic():
         return _create(user=user, versions=[by_id[i] for i in chosen], spec=spec,
-                       time_factor=time_factor, label=_focus_label(spec))
+                       time_factor=time_factor, label=_focus_label(spec), kind=kind)
 
 
-def quiz_retry_missed(*, attempt: QuizAttempt, user) -> QuizAttempt:
-    """A new attempt of the questions this one missed (their current published versions)."""
-    missed = list(attempt.questions.exclude(is_correct=True).select_related("version__question"))
+def quiz_retry_missed(*, attempt: QuizAttempt, user,
+                      session_attempt_ids: Iterable[str] = ()) -> QuizAttempt:
+    """A new attempt of the questions this one missed (answered wrong or timed out), at their
+    current published versions. Only from a finished attempt, and never from a graded one (a
+    cohort assignment): a retry must not become a way to see keys of questions still to play.
+    Questions the learner has in play elsewhere are left out."""
+    attempt = quiz_refresh(attempt=attempt)  # close-on-read: an overdue last question closes
+    if attempt.kind == QuizAttempt.Kind.ASSIGNMENT:
+        raise QuizError("An assignment is graded once: it cannot be retried. Start a practice "
+                        "quiz on its topic instead.", status=409)
+    if attempt.state != QuizAttempt.State.FINISHED:
+        raise QuizError("Finish this quiz before retrying what you missed.", status=409)
+    missed = list(attempt.questions.filter(
+        state__in=[AttemptQuestion.State.ANSWERED, AttemptQuestion.State.MISSED],
+        is_correct=False).select_related("version__question__current_version"))
     current = [
         aq.version.question.current_version for aq in missed
         if aq.version.question.status == Question.Status.PUBLISHED
     ]
     if not current:
         raise QuizError("Nothing to retry: every question was answered correctly.", status=409)
+    in_play = questions_in_play(user=user, session_attempt_ids=session_attempt_ids)
+    current = [v for v in current if v.question_id not in in_play]
+    if not current:
+        raise QuizError(IN_PLAY_MESSAGE, status=409)
     spec = QuizSpec(count=len(current), seconds=attempt.seconds_per_question, mode=attempt.mode)
     with transaction.atomic():
         return _create(user=user, versions=current, spec=spec, time_factor=attempt.time_factor,
-                       label="Retry of missed questions")
+                       label="Retry of missed questions", kind=QuizAttempt.Kind.RETRY)
 
 
-def quiz_start_review(*, user, version_ids: list[int], time_factor: float = 1.0) -> QuizAttempt:
-    """An accuracy quiz of the given versions (the learner's due reviews, in that order)."""
+def quiz_start_review(*, user, version_ids: list[int], time_factor: float = 1.0,
+                      kind: str = QuizAttempt.Kind.REVIEW,
+                      label: str = "Review of due questions") -> QuizAttempt:
+    """An accuracy quiz of the given versions, in that order (the learner's due reviews, or an
+    assignment's fixed questions). A review leaves out questions the learner has in play
+    elsewhere; an assignment is graded as set, so it is refused (409) until they are finished."""
     versions = QuestionVersion.objects.in_bulk(version_ids[:MAX_COUNT])
     if not versions:
         raise QuizError("Nothing is due for review.", status=409)
-    spec = QuizSpec(count=len(versions), mode=QuizAttempt.Mode.ACCURACY)
+    in_play = questions_in_play(user=user)
+    if kind == QuizAttempt.Kind.ASSIGNMENT and any(
+            v.question_id in in_play for v in versions.values()):
+        raise QuizError(IN_PLAY_MESSAGE, status=409)
+    ordered = [versions[i] for i in version_ids if i in versions
+               and versions[i].question_id not in in_play]
+    if not ordered:
+        raise QuizError(IN_PLAY_MESSAGE, status=409)
+    spec = QuizSpec(count=len(ordered), mode=QuizAttempt.Mode.ACCURACY)
     with transaction.atomic():
-        return _create(user=user, versions=[versions[i] for i in version_ids if i in versions],
-                       spec=spec, time_factor=time_factor, label="Review of due questions")
+        return _create(user=user, versions=ordered, spec=spec, time_factor=time_factor,
+                       label=label, kind=kind)
 
 
 def _open(*, attempt: QuizAttempt, number: int, now: datetime) -> None:

@@ -34,8 +34,9 @@ def _attempt(request: HttpRequest, public_id) -> QuizAttempt:
 
 def _start(request: HttpRequest, spec: QuizSpec) -> HttpResponse:
     try:
-        attempt = services.quiz_start(user=request.user, spec=spec,
-                                      time_factor=_time_factor(request))
+        attempt = services.quiz_start(
+            user=request.user, spec=spec, time_factor=_time_factor(request),
+            session_attempt_ids=selectors.session_attempt_ids(request.session))
     except QuizError as exc:
         messages.error(request, exc.message)
         return redirect("quiz:new")
@@ -63,7 +64,9 @@ def _render_play(request: HttpRequest, attempt: QuizAttempt, status: int = 200,
         return redirect("quiz:results", public_id=attempt.public_id)
     template = "quiz/play.html#card" if request.headers.get("HX-Request") else "quiz/play.html"
     context = {
-        "attempt": attempt, "state": selectors.attempt_state(attempt), "notice": notice,
+        "attempt": attempt, "notice": notice,
+        "state": selectors.attempt_state(
+            attempt, session_attempt_ids=selectors.session_attempt_ids(request.session)),
         "grace_ms": int(settings.QUIZ_GRACE_SECONDS * settings.PLAY_TIME_SCALE * 1000),
         "play_url": reverse("quiz:play", args=[attempt.public_id]),
     }
@@ -134,14 +137,18 @@ def results(request: HttpRequest, public_id) -> HttpResponse:
     if attempt.state != QuizAttempt.State.FINISHED:
         return redirect("quiz:play", public_id=attempt.public_id)
     return render(request, "quiz/results.html",
-                  {"attempt": attempt, "summary": selectors.attempt_summary(attempt)})
+                  {"attempt": attempt, "summary": selectors.attempt_summary(
+                      attempt, session_attempt_ids=selectors.session_attempt_ids(
+                          request.session))})
 
 
 @require_POST
 def retry(request: HttpRequest, public_id) -> HttpResponse:
     attempt = _attempt(request, public_id)
     try:
-        new_attempt = services.quiz_retry_missed(attempt=attempt, user=request.user)
+        new_attempt = services.quiz_retry_missed(
+            attempt=attempt, user=request.user,
+            session_attempt_ids=selectors.session_attempt_ids(request.session))
     except QuizError as exc:
         messages.info(request, exc.message)
         return redirect("quiz:results", public_id=attempt.public_id)
