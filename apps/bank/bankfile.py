@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from apps.bank import limits
+
 QUESTION_TYPES = ("single", "multiple", "true_false")
 STYLES = ("concept", "scenario")
 DIFFICULTIES = (1, 2, 3)
@@ -301,6 +303,34 @@ def read_topics(path: Path, display: str, errors: list[str]) -> list[TopicData]:
     return out
 
 
+def _check_lengths(item: dict, label: str, at, errors: list[str]) -> None:
+    """Every text within its limit (apps.bank.limits), each error naming the field."""
+
+    def check(key: str, what: str, value: Any, limit: int) -> None:
+        message = limits.too_long(what, value, limit)
+        if message:
+            errors.append(f"{at(key)}: {label}: {message}")
+
+    check("id", "the id", item.get("id"), limits.ID)
+    check("stem", "the stem", item.get("stem"), limits.STEM)
+    check("explanation", "the explanation", item.get("explanation"), limits.EXPLANATION)
+    artifact = item.get("artifact")
+    if isinstance(artifact, dict):
+        check("artifact", "the artifact", artifact.get("content"), limits.ARTIFACT)
+    for key, limit in (("topics", limits.MAX_TOPICS), ("resources", limits.MAX_RESOURCES)):
+        value = item.get(key)
+        if isinstance(value, list) and len(value) > limit:
+            errors.append(f"{at(key)}: {label}: at most {limit} {key}, got {len(value)}")
+    for ref in item.get("resources") or []:
+        if isinstance(ref, dict):
+            check("resources", "a locator", ref.get("locator"), limits.LOCATOR)
+    for n, choice in enumerate(item.get("choices") or [], start=1):
+        if isinstance(choice, dict):
+            check("choices", f"choice {n}", choice.get("text"), limits.CHOICE)
+            check("choices", f"the misconception of choice {n}", choice.get("misconception"),
+                  limits.MISCONCEPTION)
+
+
 def validate_question(
     item: Any,
     where: str,
@@ -438,6 +468,7 @@ def validate_question(
         if qtype == "true_false" and sorted(texts) != ["False", "True"]:
             errors.append(f"{at('choices')}: {label}: a true_false question has exactly the "
                           "choices True and False")
+    _check_lengths(item, label, at, errors)
     if len(errors) > before:
         return None
     return QuestionData(

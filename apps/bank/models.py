@@ -8,6 +8,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+
+from apps.bank import limits
+
+
+def _bounded(field: str, limit: int, name: str) -> models.CheckConstraint:
+    """The database's own guard on a text's length (apps.bank.limits), whatever writes it."""
+    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=name)
 
 
 class Topic(models.Model):
@@ -98,10 +107,14 @@ class QuestionVersion(models.Model):
     difficulty = models.PositiveSmallIntegerField()
     main_topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
     topics = models.ManyToManyField(Topic, related_name="question_versions")
-    stem = models.TextField()
+    stem = models.TextField(max_length=limits.STEM)
     artifact_kind = models.CharField(max_length=40, blank=True)
-    artifact_content = models.TextField(blank=True)
-    explanation = models.TextField(blank=True)
+    artifact_content = models.TextField(max_length=limits.ARTIFACT, blank=True)
+    explanation = models.TextField(max_length=limits.EXPLANATION, blank=True)
+    # Rendered once when the version is made (apps.bank.markdown: CommonMark, sanitised): a
+    # version never changes, so learners never pay for a render.
+    stem_html = models.TextField(blank=True)
+    explanation_html = models.TextField(blank=True)
     content = models.JSONField()  # the question in the bank's YAML shape, for export and diffs
     content_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -114,6 +127,9 @@ class QuestionVersion(models.Model):
             models.UniqueConstraint(fields=["question", "number"], name="unique_version_number"),
             models.CheckConstraint(condition=models.Q(difficulty__in=[1, 2, 3]),
                                    name="difficulty_1_to_3"),
+            _bounded("stem", limits.STEM, "version_stem_bounded"),
+            _bounded("explanation", limits.EXPLANATION, "version_explanation_bounded"),
+            _bounded("artifact_content", limits.ARTIFACT, "version_artifact_bounded"),
         ]
 
     def __str__(self) -> str:
@@ -123,7 +139,7 @@ class QuestionVersion(models.Model):
 class Citation(models.Model):
     version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE, related_name="citations")
     resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="citations")
-    locator = models.CharField(max_length=500)
+    locator = models.CharField(max_length=limits.LOCATOR)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -143,14 +159,16 @@ class Choice(models.Model):
 
     version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE, related_name="choices")
     position = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    text = models.TextField(max_length=limits.CHOICE)
     is_correct = models.BooleanField(default=False)
-    misconception = models.TextField(blank=True)
+    misconception = models.TextField(max_length=limits.MISCONCEPTION, blank=True)
 
     class Meta:
         ordering = ["position"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "position"], name="unique_choice_position")
+            models.UniqueConstraint(fields=["version", "position"], name="unique_choice_position"),
+            _bounded("text", limits.CHOICE, "choice_text_bounded"),
+            _bounded("misconception", limits.MISCONCEPTION, "choice_misconception_bounded"),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from apps.bank.bankfile import Bank, QuestionData
+from apps.bank.markdown import render_markdown
 from apps.bank.models import Choice, Citation, Question, QuestionVersion, Resource, Topic
 
 
@@ -30,7 +31,9 @@ def version_create(
         question=question, number=last + 1, type=data.type, style=data.style,
         difficulty=data.difficulty, main_topic=topics[data.topics[0]], stem=data.stem,
         artifact_kind=data.artifact_kind, artifact_content=data.artifact_content,
-        explanation=data.explanation, content=content, content_hash=content_hash(content),
+        explanation=data.explanation, stem_html=render_markdown(data.stem),
+        explanation_html=render_markdown(data.explanation), content=content,
+        content_hash=content_hash(content),
         created_by=created_by,
     )
     version.topics.set([topics[t] for t in data.topics])

@@ -14,7 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.audit.selectors import audit_events
-from apps.bank.bankfile import ARTIFACT_KINDS, QUESTION_TYPES
+from apps.bank import limits
+from apps.bank.bankfile import ARTIFACT_KINDS, MAX_CHOICES, QUESTION_TYPES
 from apps.bank.models import Question
 from apps.curation import selectors, services
 from apps.curation.models import Report
@@ -27,34 +28,38 @@ from apps.curation.services import TRANSITIONS, CurationError
 
 class CurationResourceRefInput(serializers.Serializer):
     slug = serializers.CharField(max_length=100)
-    locator = serializers.CharField(max_length=500, allow_blank=True)
+    locator = serializers.CharField(max_length=limits.LOCATOR, allow_blank=True)
 
 
 class CurationArtifactInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ARTIFACT_KINDS)
-    content = serializers.CharField(max_length=50_000, trim_whitespace=False)
+    content = serializers.CharField(max_length=limits.ARTIFACT, trim_whitespace=False)
 
 
 class CurationChoiceInput(serializers.Serializer):
-    text = serializers.CharField(max_length=2000)
+    text = serializers.CharField(max_length=limits.CHOICE)
     correct = serializers.BooleanField(required=False, default=False)
-    misconception = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    misconception = serializers.CharField(max_length=limits.MISCONCEPTION, required=False,
+                                          allow_blank=True)
 
 
 class CurationQuestionInput(serializers.Serializer):
     """A question in the bank's YAML shape (questions/README.md)."""
 
-    id = serializers.CharField(max_length=120, required=False,
+    id = serializers.CharField(max_length=limits.ID, required=False,
                                help_text="Required on create; ignored on update.")
     type = serializers.ChoiceField(choices=QUESTION_TYPES)
     style = serializers.CharField(max_length=20)
     difficulty = serializers.IntegerField(min_value=1, max_value=3)
-    topics = serializers.ListField(child=serializers.CharField(max_length=100), max_length=10)
-    resources = serializers.ListField(child=CurationResourceRefInput(), max_length=10, required=False)
-    stem = serializers.CharField(max_length=20_000, trim_whitespace=False)
+    topics = serializers.ListField(child=serializers.CharField(max_length=100),
+                                   max_length=limits.MAX_TOPICS)
+    resources = serializers.ListField(child=CurationResourceRefInput(),
+                                      max_length=limits.MAX_RESOURCES, required=False)
+    stem = serializers.CharField(max_length=limits.STEM, trim_whitespace=False)
     artifact = CurationArtifactInput(required=False)
-    choices = serializers.ListField(child=CurationChoiceInput(), max_length=10)
-    explanation = serializers.CharField(max_length=20_000, required=False, allow_blank=True,
+    choices = serializers.ListField(child=CurationChoiceInput(), max_length=MAX_CHOICES)
+    explanation = serializers.CharField(max_length=limits.EXPLANATION, required=False,
+                                        allow_blank=True,
                                         trim_whitespace=False)
 
     def item(self) -> dict[str, Any]:

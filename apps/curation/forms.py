@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from apps.bank import limits
 from apps.bank.bankfile import ARTIFACT_KINDS, MAX_CHOICES
 from apps.bank.models import QuestionVersion, Resource, Topic
 from apps.curation.models import Report
@@ -17,7 +18,7 @@ TEXT = {"rows": 3}
 
 
 class QuestionForm(forms.Form):
-    id = forms.CharField(label="Id", max_length=120, required=False,
+    id = forms.CharField(label="Id", max_length=limits.ID, required=False,
                          help_text="Main topic, then a descriptive slug: "
                                    "serialization-reduce-opcodes. Never reused.")
     type = forms.ChoiceField(choices=QuestionVersion.Type.choices)
@@ -29,14 +30,17 @@ class QuestionForm(forms.Form):
     other_topics = forms.MultipleChoiceField(label="Other topics", required=False,
                                              widget=forms.CheckboxSelectMultiple)
     stem = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False,
+                           max_length=limits.STEM,
                            help_text="Markdown.")
     artifact_kind = forms.ChoiceField(label="Artifact kind", required=False,
                                       choices=[("", "No artifact")]
                                       + [(k, k) for k in ARTIFACT_KINDS])
     artifact_content = forms.CharField(label="Artifact content", required=False,
+                                       max_length=limits.ARTIFACT,
                                        widget=forms.Textarea(attrs={"rows": 6,
                                                                     "class": "mono"}))
     explanation = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False,
+                                  max_length=limits.EXPLANATION,
                                   help_text="Markdown: why the key is right and each "
                                             "distractor wrong.")
 
@@ -53,15 +57,17 @@ class QuestionForm(forms.Form):
             self.fields[f"resource_{i}"] = forms.ChoiceField(label=f"Resource {i + 1}",
                                                              choices=resources, required=False)
             self.fields[f"locator_{i}"] = forms.CharField(label=f"Locator {i + 1}",
-                                                          max_length=500, required=False)
+                                                          max_length=limits.LOCATOR,
+                                                          required=False)
         for i in range(MAX_CHOICES):
             self.fields[f"choice_{i}_text"] = forms.CharField(
-                label=f"Choice {i + 1}", required=False, widget=forms.Textarea(attrs={"rows": 1}))
+                label=f"Choice {i + 1}", required=False, max_length=limits.CHOICE,
+                widget=forms.Textarea(attrs={"rows": 1}))
             self.fields[f"choice_{i}_correct"] = forms.BooleanField(label="Correct",
                                                                    required=False)
             self.fields[f"choice_{i}_misconception"] = forms.CharField(
                 label="Misconception (wrong choices)", required=False,
-                widget=forms.Textarea(attrs={"rows": 1}))
+                max_length=limits.MISCONCEPTION, widget=forms.Textarea(attrs={"rows": 1}))
         self.section_errors: dict[str, list[str]] = {}
 
     def choice_rows(self):
@@ -108,6 +114,27 @@ class QuestionForm(forms.Form):
                 choice["misconception"] = d[f"choice_{i}_misconception"]
             item["choices"].append(choice)
         return item
+
+    def refused_sections(self) -> dict[str, list[str]]:
+        """Django's field errors, by the section of the form (and the bank field) they belong
+        to: `choice_2_text` -> choices, `locator_0` -> resources, `artifact_content` ->
+        artifact."""
+        sections: dict[str, list[str]] = {}
+        for name, messages in self.errors.items():
+            if name.startswith("choice_"):
+                section = "choices"
+            elif name.startswith(("resource_", "locator_")):
+                section = "resources"
+            elif name.startswith("artifact_"):
+                section = "artifact"
+            elif name in ("main_topic", "other_topics"):
+                section = "topics"
+            else:
+                section = name
+            label = self.fields[name].label if name in self.fields else ""
+            sections.setdefault(section, []).extend(
+                f"{label}: {m}" if section != name and label else m for m in messages)
+        return sections
 
     def set_errors(self, errors: dict[str, list[str]]) -> None:
         for key, messages in errors.items():

@@ -14,7 +14,6 @@ from django.http import Http404
 from apps.accounts.roles import is_instructor
 from apps.bank.export import dump_yaml
 from apps.bank.models import Question, QuestionVersion
-from apps.core.markdown import render_markdown
 from apps.curation.models import Report, Review
 from apps.quiz.models import AttemptQuestion
 from apps.quiz.selectors import get_attempt_for
@@ -109,12 +108,12 @@ def version_detail(version: QuestionVersion) -> dict[str, Any]:
         "style": version.style,
         "difficulty": version.difficulty,
         "topics": [t.slug for t in version.topics.all()],
-        "stem_html": render_markdown(version.stem),
+        "stem_html": version.stem_html,
         "artifact": ({"kind": version.artifact_kind, "content": version.artifact_content}
                      if version.artifact_kind else None),
         "choices": [{"text": c.text, "correct": c.is_correct, "misconception": c.misconception}
                     for c in version.choices.all()],
-        "explanation_html": render_markdown(version.explanation),
+        "explanation_html": version.explanation_html,
         "resources": [{"slug": c.resource.slug, "title": c.resource.title, "url": c.resource.url,
                        "locator": c.locator} for c in version.citations.all()],
         "created_at": version.created_at,

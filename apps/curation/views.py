@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.audit.selectors import audit_events
-from apps.core.markdown import render_markdown
+from apps.bank.markdown import render_markdown
 from apps.curation import selectors, services
 from apps.curation.forms import (
     QuestionForm,
@@ -57,13 +57,17 @@ def question_list(request: HttpRequest) -> HttpResponse:
 def _run_validation(form: QuestionForm, slug: str | None = None) -> dict | None:
     """Run Django's field parsing and the bank's rules; returns the item if both pass."""
     django_ok = form.is_valid()
+    # A field Django refused (e.g. over its length limit) is missing from the item: show
+    # Django's own message, not the bank's "required", in that field's section.
+    refused = form.refused_sections()
+    form.set_errors(refused)
     item = form.item()
     if slug is not None:  # an edit keeps the question's id
         item = {"id": slug, **item}
     try:
         services.question_validate(item=item)
     except CurationError as exc:
-        form.set_errors(exc.errors)
+        form.set_errors({k: v for k, v in exc.errors.items() if k not in refused})
         return None
     return item if django_ok else None
 
@@ -231,7 +235,7 @@ def report_create(request: HttpRequest, public_id, number: int) -> HttpResponse:
             messages.success(request, "Thank you: an instructor will look at your report.")
             return redirect("curation:my_reports")
     return render(request, "curation/report_form.html", {
-        "form": form, "aq": aq, "stem_html": render_markdown(aq.version.stem),
+        "form": form, "aq": aq, "stem_html": aq.version.stem_html,
     }, status=400 if form.errors else 200)
 
 

@@ -14,7 +14,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.core.holds import questions_in_play
-from apps.core.markdown import render_markdown
 from apps.matches import ratings
 from apps.matches.models import Match, MatchPlayer, Rating, RatingChange, Round, RoundAnswer
 
@@ -64,10 +63,10 @@ def _questions(match: Match) -> dict[int, _Question]:
         by_position = {c.position: c for c in v.choices.all()}
         questions[rnd.number] = _Question(
             question_id=v.question_id, multiplier=rnd.multiplier, type=v.type, difficulty=v.difficulty, stem=v.stem,
-            stem_html=render_markdown(v.stem),
+            stem_html=v.stem_html,
             artifact={"kind": v.artifact_kind, "content": v.artifact_content}
             if v.artifact_kind else None,
-            explanation=v.explanation, explanation_html=render_markdown(v.explanation),
+            explanation=v.explanation, explanation_html=v.explanation_html,
             choices=tuple((key, by_position[p].text, by_position[p].is_correct, p)
                           for key, p in zip(rnd.choice_keys, rnd.choice_order, strict=True)))
     if questions:  # a waiting challenge has no rounds yet: nothing to remember

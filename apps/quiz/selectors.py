@@ -12,7 +12,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.core.holds import questions_in_play
-from apps.core.markdown import render_markdown
 from apps.quiz.models import AttemptQuestion, QuizAttempt
 
 SESSION_KEY = "quiz_attempts"
@@ -61,7 +60,7 @@ def question_public(aq: AttemptQuestion) -> dict[str, Any]:
         "difficulty": version.difficulty,
         "topics": [t.name for t in version.topics.all()],
         "stem": version.stem,
-        "stem_html": render_markdown(version.stem),
+        "stem_html": version.stem_html,
         "artifact": ({"kind": version.artifact_kind, "content": version.artifact_content}
                      if version.artifact_kind else None),
         "choices": [{"key": key, "text": choice.text} for key, choice in _choices(aq)],
@@ -93,7 +92,7 @@ def question_result(aq: AttemptQuestion) -> dict[str, Any]:
                      "misconception": c.misconception if c.position in picked_positions
                      and not c.is_correct else ""} for key, c in choices],
         "explanation": version.explanation,
-        "explanation_html": render_markdown(version.explanation),
+        "explanation_html": version.explanation_html,
         "resources": [{"title": cit.resource.title, "url": cit.resource.url,
                        "locator": cit.locator} for cit in version.citations.all()],
     }

@@ -1,0 +1,31 @@
+"""Length limits of every text a question carries, in characters: one table for the model, the
+editor, the API, the bank validator and every importer (questions/README.md documents it).
+
+Chosen with headroom over the shipped bank (its longest stem is about 400 characters, explanation
+1,300, artifact 2,000, choice 160, misconception 190, locator 340), and small enough that every
+render and every check of one question stays cheap.
+"""
+
+from __future__ import annotations
+
+ID = 100
+STEM = 3_000
+CHOICE = 500
+MISCONCEPTION = 800
+EXPLANATION = 6_000
+ARTIFACT = 12_000
+LOCATOR = 500
+MAX_TOPICS = 6
+MAX_RESOURCES = 8
+
+TEXT_LIMITS = {
+    "id": ID, "stem": STEM, "explanation": EXPLANATION, "artifact content": ARTIFACT,
+    "choice": CHOICE, "misconception": MISCONCEPTION, "locator": LOCATOR,
+}
+
+
+def too_long(what: str, value: str, limit: int) -> str | None:
+    """The error for a text over its limit, or None."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{what} is {len(value):,} characters long; the limit is {limit:,}"
+    return None
