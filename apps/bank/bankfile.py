@@ -140,8 +140,35 @@ class Bank:
 # --- YAML with line numbers -------------------------------------------------------------------
 
 
+MAX_YAML_DEPTH = 20  # a question file nests 4 deep; PyYAML's composer recurses per level
+
+
+def _refuse_aliases_and_depth(text: str, name: str, errors: list[str]) -> bool:
+    """Scan the event stream (PyYAML's parser is iterative) before composing: anchors and
+    aliases are refused outright (a few hundred bytes of nested aliases expand to gigabytes),
+    and so is nesting deeper than MAX_YAML_DEPTH (the recursive composer would overflow the
+    stack). Returns True when the text may be composed."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1 if event.start_mark else 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            errors.append(f"{name}:{line}: YAML anchors and aliases are not allowed")
+            return False
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                errors.append(f"{name}:{line}: YAML nested deeper than {MAX_YAML_DEPTH} "
+                              "levels is not allowed")
+                return False
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return True
+
+
 def _compose(text: str, name: str, errors: list[str]) -> yaml.Node | None:
     try:
+        if not _refuse_aliases_and_depth(text, name, errors):
+            return None
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -94,7 +94,10 @@ class Preview:
 
 
 def parse_text(text: str, fmt: str) -> ParseResult:
-    return PARSERS[fmt](text)
+    try:
+        return PARSERS[fmt](text)
+    except RecursionError:  # a parser that recurses per nesting level met a hostile file
+        return ParseResult(errors=["1: the file is nested too deeply to be read"])
 
 
 def preview_build(*, text: str, fmt: str) -> Preview:

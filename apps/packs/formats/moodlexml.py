@@ -82,7 +82,13 @@ def _child_text(el: ET.Element, tag: str) -> str:
 
 
 def _question_lines(text: str) -> list[int]:
-    return [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r"<question\b", text)]
+    """The line of each <question>, counting newlines once over the text (linear)."""
+    lines, line, counted = [], 1, 0
+    for match in re.finditer(r"<question\b", text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        lines.append(line)
+    return lines
 
 
 def parse(text: str) -> ParseResult:
