@@ -71,7 +71,8 @@ def import_create(request: Request) -> Response:
             data=upload.read(settings.PACK_IMPORT_MAX_BYTES + 1),
             fmt=form.validated_data["format"])
     except ImportRefused as exc:
-        return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"detail": str(exc), "errors": exc.errors},
+                        status=status.HTTP_400_BAD_REQUEST)
     return Response(_out(draft, preview_build(text=draft.text, fmt=draft.format)),
                     status=status.HTTP_201_CREATED)
 

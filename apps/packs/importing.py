@@ -24,7 +24,12 @@ DEFAULTS: dict[str, Any] = {"style": "concept", "difficulty": 2, "resources": []
 
 
 class ImportRefused(Exception):
-    """The upload itself is refused (size, encoding, format); nothing was stored."""
+    """The upload is refused (size, encoding, format, or questions with errors); nothing was
+    stored. `errors` lists `line: message` when the file's questions were the problem."""
+
+    def __init__(self, message: str, errors: list[str] | None = None):
+        super().__init__(message)
+        self.errors = errors or []
 
 
 def decode_upload(data: bytes) -> str:

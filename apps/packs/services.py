@@ -3,13 +3,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 
 from apps.audit.services import audit_record
 from apps.bank.models import Resource, Topic
 from apps.curation.services import CurationError, Origin, question_write
-from apps.packs.importing import Preview, decode_upload, preview_build, verified_pack_text
+from apps.packs.importing import (
+    ImportRefused,
+    Preview,
+    decode_upload,
+    preview_build,
+    verified_pack_text,
+)
 from apps.packs.models import ImportDraft
 
 
@@ -31,6 +39,10 @@ def import_draft_create(*, user, filename: str, data: bytes, fmt: str) -> Import
         filename = f"{filename} (verified signed pack)"
     else:
         text = decode_upload(data)
+    # A file with errors is not kept: the errors are returned with the refusal instead.
+    preview = preview_build(text=text, fmt=fmt)
+    if not preview.ok:
+        raise ImportRefused("The file has errors; nothing was stored.", preview.errors)
     with transaction.atomic():
         draft = ImportDraft.objects.create(owner=user, format=fmt, filename=filename[:200],
                                            text=text, signed=signed)
@@ -88,3 +100,11 @@ def import_apply(*, user, draft: ImportDraft) -> Preview:
     if refused:
         raise ImportFailed("Some questions cannot be changed; nothing was imported.", refused)
     return preview
+
+
+def import_drafts_purge(*, older_than: timedelta) -> int:
+    """Delete uploads never applied within `older_than` (they hold whole files). Returns how
+    many were deleted. Idempotent."""
+    cutoff = timezone.now() - older_than
+    deleted, _ = ImportDraft.objects.filter(applied_at=None, created_at__lt=cutoff).delete()
+    return deleted

@@ -51,6 +51,8 @@ def upload(request: HttpRequest) -> HttpResponse:
                                              data=data, fmt=form.cleaned_data["format"])
     except ImportRefused as exc:
         form.add_error("file", str(exc))
+        for error in exc.errors[:50]:
+            form.add_error("file", error)
         return _index(request, form, status=400)
     return redirect("packs:preview", public_id=draft.public_id)
 

@@ -156,6 +156,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "core.heartbeat", "schedule": 60.0},
     # Closes overdue rounds and opens due ones when a countdown task was lost or is late.
     "match-sweep": {"task": "matches.sweep", "schedule": 2.0},
+    # Uploads never applied hold whole files: keep them a day.
+    "purge-import-drafts": {"task": "packs.purge_drafts", "schedule": 3600.0},
 }
 
 # --- Auth --------------------------------------------------------------------------------------
@@ -261,6 +263,7 @@ BANK_DIR = BASE_DIR / "questions"
 # --- Question packs (apps.packs) -------------------------------------------------------------------
 # Uploads larger than this are refused before they are parsed.
 PACK_IMPORT_MAX_BYTES = env_int("PACK_IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+PACK_DRAFT_KEEP_HOURS = env_int("PACK_DRAFT_KEEP_HOURS", 24, minimum=1)
 # The site's Ed25519 signing key: base64 of the 32 raw private bytes. Empty: packs cannot be
 # exported signed (exportpack refuses). Checked when used, so a bad value fails loudly there.
 PACK_SIGNING_KEY = env_str("PACK_SIGNING_KEY", "")

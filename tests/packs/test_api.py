@@ -46,10 +46,9 @@ def test_it_previews_and_applies(client, world, small_bank):
 
 def test_it_refuses_invalid_files_with_line_errors(client, world, small_bank):
     client.force_login(world["instructor"])
-    body = _post_file(client, NEW_GIFT.replace("top/serialization", "top/nope")).json()
-    assert body["ok"] is False
-    response = client.post(f"/api/v1/packs/imports/{body['id']}/apply/")
+    response = _post_file(client, NEW_GIFT.replace("top/serialization", "top/nope"))
     assert response.status_code == 400
+    assert not ImportDraft.objects.exists()  # a file with errors is not kept
     assert response.json()["errors"] == [
         "3: id 'serialization-imported-one' must start with its main topic 'nope-'",
         "3: question 'serialization-imported-one': unknown topic 'nope'"]

@@ -9,6 +9,7 @@ from apps.bank.models import Question
 from apps.packs import services
 from apps.packs.formats import gift, moodlexml
 from apps.packs.importing import ImportRefused, preview_build
+from apps.packs.models import ImportDraft
 from apps.packs.selectors import export_contents
 
 pytestmark = pytest.mark.django_db
@@ -104,14 +105,12 @@ def test_it_changes_a_published_question_only_by_a_new_version(world, small_bank
 
 def test_it_imports_nothing_when_one_question_is_invalid(world, small_bank):
     bad = NEW_GIFT + "\n::serialization-imported-two::Pick {\n=A\n~B\n}\n"  # B has no misconception
-    draft = _draft(world, bad)
-    with pytest.raises(services.ImportFailed) as caught:
-        services.import_apply(user=world["instructor"], draft=draft)
+    with pytest.raises(ImportRefused) as caught:
+        _draft(world, bad)
     assert caught.value.errors == ["9: question 'serialization-imported-two': wrong choice 'B' "
                                    "needs a misconception"]
     assert not Question.objects.filter(slug__startswith="serialization-imported").exists()
-    draft.refresh_from_db()
-    assert draft.applied_at is None
+    assert not ImportDraft.objects.exists()
 
 
 def test_it_gives_line_errors_for_unknown_topics_and_bad_ids(world, small_bank):
@@ -159,9 +158,8 @@ def test_it_refuses_binary_and_empty_files(world, small_bank):
 def test_it_refuses_an_entity_bomb_without_expanding_it(world, small_bank):
     bomb = ('<?xml version="1.0"?>\n<!DOCTYPE q [<!ENTITY a "aaaaaaaaaa">'
             '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<quiz/>')
-    draft = _draft(world, bomb, "moodle_xml")
-    with pytest.raises(services.ImportFailed) as caught:
-        services.import_apply(user=world["instructor"], draft=draft)
+    with pytest.raises(ImportRefused) as caught:
+        _draft(world, bomb, "moodle_xml")
     assert caught.value.errors == ["2: a DOCTYPE or entity declaration is not allowed (entities "
                                    "are never expanded)"]
 
@@ -214,3 +212,21 @@ def test_it_refuses_a_pack_from_an_untrusted_key(world, small_bank, site_key):
         services.import_draft_create(user=world["instructor"], filename="x.zip",
                                      data=b"plain text", fmt="pack")
     assert not AuditEvent.objects.exclude(action="load").exists()
+
+
+def test_it_purges_uploads_never_applied_and_keeps_applied_ones(world, small_bank):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    stale, applied, fresh = (_draft(world, NEW_GIFT) for _ in range(3))
+    services.import_apply(user=world["instructor"], draft=applied)
+    old = timezone.now() - timedelta(hours=30)
+    ImportDraft.objects.filter(pk__in=[stale.pk, applied.pk]).update(created_at=old)
+    assert services.import_drafts_purge(older_than=timedelta(hours=24)) == 1
+    assert set(ImportDraft.objects.values_list("pk", flat=True)) == {applied.pk, fresh.pk}
+    assert services.import_drafts_purge(older_than=timedelta(hours=24)) == 0  # idempotent
+    ImportDraft.objects.filter(pk=fresh.pk).update(created_at=old)
+    call_command("purgeimports", stdout=__import__("io").StringIO())
+    assert list(ImportDraft.objects.values_list("pk", flat=True)) == [applied.pk]
