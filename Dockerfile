@@ -22,4 +22,4 @@ RUN DJANGO_SECRET_KEY=build-only-$(python -c "import secrets; print(secrets.toke
 
 USER arena
 EXPOSE 8000
-CMD ["daphne", "--bind", "0.0.0.0", "--port", "8000", "--proxy-headers", "config.asgi:application"]
+CMD ["daphne", "--bind", "0.0.0.0", "--port", "8000", "config.asgi:application"]

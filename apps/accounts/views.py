@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from apps.accounts.forms import ProfileForm, SignupForm
+from apps.accounts import backends
+from apps.accounts.forms import ProfileForm, SignupForm, ThrottledPasswordChangeForm
 from apps.accounts.services import profile_get_or_create, profile_update, user_create
+from apps.core.redirects import safe_next
 from apps.quiz.selectors import session_attempt_ids
 from apps.quiz.services import quiz_claim
 
@@ -24,9 +27,9 @@ def signup(request: HttpRequest) -> HttpResponse:
                            password=form.cleaned_data["password1"])
         # Keep the quizzes this visitor just took: they were tied to the browser session.
         quiz_claim(user=user, public_ids=session_attempt_ids(request.session))
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=backends.PATH)
         messages.success(request, f"Welcome, {user.username}! Your account is ready.")
-        return redirect(request.GET.get("next") or "core:home")
+        return redirect(safe_next(request, "core:home"))
     return render(request, "accounts/signup.html", {"form": form})
 
 
@@ -41,3 +44,12 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your settings are saved.")
         return redirect("accounts:settings")
     return render(request, "accounts/settings.html", {"form": form})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's view with the old password checked through the throttled backend."""
+
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
