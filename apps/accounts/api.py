@@ -18,6 +18,7 @@ from apps.accounts import throttle
 from apps.accounts.roles import is_instructor
 from apps.accounts.services import TokenLimitReached, profile_get_or_create, token_create
 from apps.core.clientip import client_ip
+from apps.core.ratelimit import rate_limit
 
 
 class TokenThrottle(SimpleRateThrottle):
@@ -53,6 +54,7 @@ Detail = inline_serializer("Detail", {"detail": serializers.CharField()})
 @authentication_classes([])
 @permission_classes([AllowAny])
 @throttle_classes([TokenThrottle])
+@rate_limit("token_create", by_address=True)
 def token(request: Request) -> Response:
     if request.method == "DELETE":
         return token_revoke(request)

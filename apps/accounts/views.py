@@ -11,12 +11,14 @@ from django.views.decorators.http import require_http_methods
 from apps.accounts import backends
 from apps.accounts.forms import ProfileForm, SignupForm, ThrottledPasswordChangeForm
 from apps.accounts.services import profile_get_or_create, profile_update, user_create
+from apps.core.ratelimit import rate_limit
 from apps.core.redirects import safe_next
 from apps.quiz.selectors import session_attempt_ids
 from apps.quiz.services import quiz_claim
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("signup", by_address=True)
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("core:home")

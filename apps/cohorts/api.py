@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from apps.cohorts import selectors, services
 from apps.cohorts.services import CohortError
 from apps.core.api import ErrorOut
+from apps.core.ratelimit import rate_limit
 from apps.quiz.services import MAX_COUNT, MIN_COUNT
 
 
@@ -83,6 +84,7 @@ def _error(exc: CohortError) -> Response:
                summary="Create a cohort with a join code (instructors)")
 @api_view(["GET", "POST"])
 @permission_classes([AllowAny])
+@rate_limit("cohort_create")
 def cohort_list(request: Request) -> Response:
     cohorts = selectors.cohorts_owned(request.user)
     if request.method == "GET":
@@ -116,6 +118,7 @@ def cohort_detail(request: Request, cohort_id: int) -> Response:
                summary="Assign a quiz: a fixed set of questions or a topic, with a due date")
 @api_view(["POST"])
 @permission_classes([AllowAny])
+@rate_limit("cohort_create")
 def assignment_create(request: Request, cohort_id: int) -> Response:
     cohort = selectors.get_cohort_for_owner(request.user, cohort_id)
     form = AssignmentInput(data=request.data)
@@ -134,6 +137,7 @@ def assignment_create(request: Request, cohort_id: int) -> Response:
                summary="Join a cohort with its code")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
+@rate_limit("cohort_join")
 def join(request: Request) -> Response:
     form = JoinInput(data=request.data)
     form.is_valid(raise_exception=True)

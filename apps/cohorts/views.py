@@ -14,9 +14,11 @@ from apps.accounts.services import profile_get_or_create
 from apps.cohorts import selectors, services
 from apps.cohorts.forms import AssignmentForm, CohortForm, JoinForm
 from apps.cohorts.services import CohortError
+from apps.core.ratelimit import rate_limit
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("cohort_create")
 def cohort_list(request: HttpRequest) -> HttpResponse:
     cohorts = selectors.cohorts_owned(request.user)
     form = CohortForm(request.POST or None)
@@ -49,6 +51,7 @@ def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 
 @require_POST
+@rate_limit("cohort_create")
 def assignment_create(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = selectors.get_cohort_for_owner(request.user, cohort_id)
     form = AssignmentForm(request.POST)
@@ -88,6 +91,7 @@ def _cell(value: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("cohort_join")
 def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or request.GET or None)
     if request.method == "POST" and form.is_valid():

@@ -17,6 +17,7 @@ from apps.audit.selectors import audit_events
 from apps.bank import limits
 from apps.bank.bankfile import ARTIFACT_KINDS, MAX_CHOICES, QUESTION_TYPES
 from apps.bank.models import Question
+from apps.core.ratelimit import rate_limit
 from apps.curation import selectors, services
 from apps.curation.models import Report
 from apps.curation.services import TRANSITIONS, CurationError
@@ -309,6 +310,7 @@ def question_diff(request: Request, slug: str) -> Response:
                           409: CurationErrorOut},
                summary="Report a problem with a question you answered")
 @api_view(["GET", "POST"])
+@rate_limit("report_create")
 def report_list(request: Request) -> Response:
     if request.method == "GET":
         selectors.require_instructor(request.user)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.audit.selectors import audit_events
 from apps.bank.markdown import render_markdown
+from apps.core.ratelimit import rate_limit
 from apps.curation import selectors, services
 from apps.curation.forms import (
     QuestionForm,
@@ -219,6 +220,7 @@ def report_handle(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("report_create")
 def report_create(request: HttpRequest, public_id, number: int) -> HttpResponse:
     aq = selectors.get_answered_question_for(request.user, public_id, number)
     form = ReportForm(request.POST or None)

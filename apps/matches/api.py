@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.bank.models import Topic
+from apps.core.ratelimit import rate_limit
 from apps.matches import realtime, selectors, services
 from apps.matches.models import Match
 from apps.matches.services import MatchError
@@ -85,6 +86,7 @@ def _queue_response(result, user) -> Response:
                summary="Leave the queue")
 @api_view(["GET", "POST", "DELETE"])
 @permission_classes([IsAuthenticated])
+@rate_limit("match_create")
 def queue(request: Request) -> Response:
     if request.method == "DELETE":
         match = services.queue_leave(user=request.user)
@@ -92,7 +94,7 @@ def queue(request: Request) -> Response:
             return _queue_response(match, request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
     if request.method == "GET":
-        services.queue_wave()
+        services.queue_wave_due()
         try:
             return _queue_response(services.queue_status(user=request.user), request.user)
         except MatchError as exc:
@@ -111,6 +113,7 @@ def queue(request: Request) -> Response:
                summary="Create a challenge for a friend")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
+@rate_limit("match_create")
 def challenge_create(request: Request) -> Response:
     data = ChallengeInput(data=request.data)
     data.is_valid(raise_exception=True)
@@ -127,6 +130,7 @@ def challenge_create(request: Request) -> Response:
                summary="Accept a friend's challenge; the match starts")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
+@rate_limit("match_create")
 def challenge_accept(request: Request, code: str) -> Response:
     data = AcceptInput(data=request.data)
     data.is_valid(raise_exception=True)
@@ -142,6 +146,7 @@ def challenge_accept(request: Request, code: str) -> Response:
                summary="Start a practice match against the bot (never ranked)")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
+@rate_limit("match_create")
 def bot(request: Request) -> Response:
     data = BotInput(data=request.data)
     data.is_valid(raise_exception=True)

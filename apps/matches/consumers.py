@@ -7,6 +7,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 
+from apps.core import ratelimit
 from apps.matches import realtime, selectors, services
 from apps.matches.models import Match
 
@@ -67,6 +68,11 @@ class MatchConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs):
         # A client that suspects a gap asks for the whole state again.
         if isinstance(content, dict) and content.get("type") == "resync":
+            try:
+                await in_pool(ratelimit.hit)("match_resync", f"u{self.user.pk}")
+            except ratelimit.RateLimited as exc:  # a full read each time: bounded
+                await self.send_json({"type": "throttled", "retry_after": exc.retry_after})
+                return
             await self._send_state(force=True)
 
     async def match_changed(self, event):

@@ -28,6 +28,7 @@ class Match(models.Model):
     class Reason(models.TextChoices):
         COMPLETED = "completed"
         CLAIMED = "claimed", "Win claimed after the opponent left"
+        NO_SHOW = "no_show", "The opponent never joined: not rated"
         CANCELLED = "cancelled"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

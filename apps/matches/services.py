@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -290,6 +291,15 @@ def window(wait_seconds: float) -> float:
     return 100 + 25 * wait_seconds / max(settings.PLAY_TIME_SCALE, 0.001)
 
 
+def queue_wave_due() -> list[Match]:
+    """A wave if none ran in the last QUEUE_WAVE_INTERVAL seconds (shared through the cache, so
+    across processes): players poll the queue often, and each poll used to run a whole wave."""
+    interval = settings.QUEUE_WAVE_INTERVAL
+    if interval > 0 and not cache.add("matches:queue-wave", 1, timeout=interval):
+        return []
+    return queue_wave()
+
+
 def queue_wave() -> list[Match]:
     """Pair waiting players: closest ratings first, within a window that grows with waiting
     time; players who abandon often are paired with each other first. Rows taken by another
@@ -316,7 +326,12 @@ def queue_wave() -> list[Match]:
             often_leaves = entry.abandons >= 3
             candidates.sort(key=lambda o: ((o.abandons >= 3) != often_leaves,
                                            abs(o.rating - entry.rating)))
-            partner = candidates[0]
+            # The daily pair limit holds for the queue as for challenges: two accounts queueing
+            # together must not farm ranked wins from each other.
+            partner = next((o for o in candidates if _ranked_pair_count_today(
+                entry.user, o.user) < RANKED_PAIR_DAILY_LIMIT), None)
+            if partner is None:
+                continue
             if _in_active_match(entry.user) or _in_active_match(partner.user):
                 continue
             try:
@@ -578,8 +593,15 @@ def match_claim(*, match: Match, user) -> Match:
                              f"have been gone {settings.MATCH_CLAIM_AFTER_SECONDS:g} seconds.",
                              status=409)
         leaver = locked.players.exclude(pk=player.pk).first()
-        _finish(locked, Match.Reason.CLAIMED, now, winner_player=player)
-        if locked.ranked and leaver.user_id:
+        was_ranked = locked.ranked
+        reason = Match.Reason.CLAIMED
+        if leaver.last_seen_at is None and not RoundAnswer.objects.filter(player=leaver).exists():
+            # The opponent never opened the match: a win over nobody is not rated (two accounts
+            # queueing together used to farm ranked wins this way).
+            Match.objects.filter(pk=locked.pk).update(ranked=False)
+            locked.ranked, reason = False, Match.Reason.NO_SHOW
+        _finish(locked, reason, now, winner_player=player)
+        if was_ranked and leaver.user_id:
             Rating.objects.filter(user_id=leaver.user_id).update(abandons=F("abandons") + 1)
     return locked
 

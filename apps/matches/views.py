@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.bank.models import Topic
+from apps.core.ratelimit import rate_limit
 from apps.matches import selectors, services
 from apps.matches.models import Match
 from apps.matches.services import MatchError
@@ -36,6 +37,7 @@ def lobby(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limit("match_create")
 def queue_join(request: HttpRequest) -> HttpResponse:
     result = services.queue_join(user=request.user, topic=_topic(request))
     if isinstance(result, Match):
@@ -46,7 +48,7 @@ def queue_join(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    services.queue_wave()
+    services.queue_wave_due()
     try:
         result = services.queue_status(user=request.user)
     except MatchError:
@@ -81,6 +83,7 @@ def queue_leave(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limit("match_create")
 def bot_start(request: HttpRequest) -> HttpResponse:
     try:
         level = int(request.POST.get("level", "2"))
@@ -94,6 +97,7 @@ def bot_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limit("match_create")
 def challenge_create(request: HttpRequest) -> HttpResponse:
     match = services.challenge_create(user=request.user,
                                       ranked=request.POST.get("ranked") == "on",
@@ -122,6 +126,7 @@ def challenge(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limit("match_create")
 def challenge_accept(request: HttpRequest, code: str) -> HttpResponse:
     try:
         match = services.challenge_accept(code=code, user=request.user,
@@ -197,6 +202,7 @@ def claim(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limit("match_create")
 def rematch(request: HttpRequest, public_id) -> HttpResponse:
     match = selectors.get_match_for_player(request.user, public_id)
     try:

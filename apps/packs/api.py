@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core.api import ErrorOut
+from apps.core.ratelimit import rate_limit
 from apps.packs import selectors, services
 from apps.packs.exporting import KINDS, export_file
 from apps.packs.importing import ImportRefused, Preview, preview_build
@@ -60,6 +61,7 @@ def _out(draft: ImportDraft, preview: Preview) -> dict:
 @api_view(["POST"])
 @parser_classes([MultiPartParser])
 @permission_classes([AllowAny])
+@rate_limit("import_upload")
 def import_create(request: Request) -> Response:
     selectors.require_instructor(request.user)
     form = ImportInput(data=request.data)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.audit.selectors import audit_events
+from apps.core.ratelimit import rate_limit
 from apps.packs import selectors, services
 from apps.packs.exporting import KINDS, export_file
 from apps.packs.importing import ImportRefused, preview_build
@@ -38,6 +39,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@rate_limit("import_upload")
 def upload(request: HttpRequest) -> HttpResponse:
     selectors.require_instructor(request.user)
     form = UploadForm(request.POST, request.FILES)

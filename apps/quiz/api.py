@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from apps.accounts.services import profile_get_or_create
 from apps.bank.models import Resource, Topic
 from apps.core.api import ErrorOut
+from apps.core.ratelimit import rate_limit
 from apps.quiz import selectors, services
 from apps.quiz.models import QuizAttempt
 from apps.quiz.services import MAX_COUNT, MAX_SECONDS, MIN_COUNT, MIN_SECONDS, QuizError, QuizSpec
@@ -148,6 +149,7 @@ def _attempt(request: Request, quiz_id) -> QuizAttempt:
                summary="Your past quizzes")
 @api_view(["GET", "POST"])
 @permission_classes([IsAuthenticated])
+@rate_limit("quiz_start")
 def quiz_list(request: Request) -> Response:
     if request.method == "GET":
         return Response(QuizListOut(selectors.attempt_history(request.user), many=True).data)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.services import profile_get_or_create
+from apps.core.ratelimit import rate_limit
 from apps.quiz import selectors, services
 from apps.quiz.forms import QuizForm
 from apps.quiz.models import QuizAttempt
@@ -45,12 +46,14 @@ def _start(request: HttpRequest, spec: QuizSpec) -> HttpResponse:
 
 
 @require_POST
+@rate_limit("quiz_start")
 def quick_start(request: HttpRequest) -> HttpResponse:
     return _start(request, QuizSpec(count=settings.QUIZ_DEFAULT_QUESTIONS,
                                     seconds=settings.QUIZ_DEFAULT_SECONDS))
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("quiz_start")
 def new(request: HttpRequest) -> HttpResponse:
     form = QuizForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -143,6 +146,7 @@ def results(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
+@rate_limit("quiz_start")
 def retry(request: HttpRequest, public_id) -> HttpResponse:
     attempt = _attempt(request, public_id)
     try:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.services import profile_get_or_create
+from apps.core.ratelimit import rate_limit
 from apps.quiz.services import MAX_COUNT, QuizError, quiz_start_review
 from apps.skills import charts, selectors, services
 from apps.skills.access import require_instructor
@@ -35,6 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limit("quiz_start")
 def review_start(request: HttpRequest) -> HttpResponse:
     due = selectors.due_reviews(request.user)[:MAX_COUNT]
     ids = [card.question.current_version_id for card in due]

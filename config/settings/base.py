@@ -178,6 +178,29 @@ for _proxy in TRUSTED_PROXIES:
     except ValueError:
         raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or network.")
 
+# Creation limits (apps/core/ratelimit.py): "count/seconds" per signed-in user, else per client
+# address; RATE_LIMIT_<NAME> overrides one ("0/60" disables it).
+_RATE_DEFAULTS = {
+    "quiz_start": "30/300",  # quizzes, retries and reviews started
+    "match_create": "30/300",  # bot matches, challenges, queue joins
+    "match_resync": "20/10",  # websocket resync requests per player
+    "report_create": "30/3600",
+    "cohort_create": "20/3600",
+    "cohort_join": "30/3600",
+    "import_upload": "60/3600",
+    "signup": "10/3600",  # per address
+    "token_create": "30/3600",
+}
+RATE_LIMITS = {name: env_str(f"RATE_LIMIT_{name.upper()}", rate)
+               for name, rate in _RATE_DEFAULTS.items()}
+for _name, _rate in RATE_LIMITS.items():
+    _count, _, _seconds = _rate.partition("/")
+    if not (_count.isdigit() and _seconds.isdigit() and int(_seconds) > 0):
+        raise ImproperlyConfigured(f"RATE_LIMIT_{_name.upper()} must look like 30/300 "
+                                   f"(requests/seconds), got {_rate!r}.")
+# At most one matchmaking wave per this many seconds (per cache), however often players poll.
+QUEUE_WAVE_INTERVAL = env_float("QUEUE_WAVE_INTERVAL", 1.0, minimum=0.0)
+
 # Every password check passes through this backend's lock-out (apps/accounts/backends.py).
 AUTHENTICATION_BACKENDS = ["apps.accounts.backends.ThrottledModelBackend"]
 LOGIN_URL = "accounts:login"

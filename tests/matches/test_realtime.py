@@ -247,3 +247,27 @@ def test_a_push_the_socket_already_has_sends_nothing(bank, world):
         await comm.disconnect()
 
     run_async(run)
+
+
+def test_resync_requests_are_rate_limited_per_player(bank, world, settings):
+    """300 resyncs were 300 full reads; past the limit the socket answers `throttled`."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "match_resync": "3/60"}
+    match = paired(world)
+    headers = session_headers(world["learner"])
+
+    async def run():
+        comm = WebsocketCommunicator(application, f"/ws/matches/{match.public_id}/",
+                                     headers=headers)
+        assert (await comm.connect())[0]
+        await comm.receive_json_from(timeout=5)
+        while not await comm.receive_nothing(timeout=0.3):  # presence pushes settle
+            await comm.receive_json_from(timeout=5)
+        answers = []
+        for _ in range(5):
+            await comm.send_json_to({"type": "resync"})
+            answers.append(await comm.receive_json_from(timeout=5))
+        assert [a["type"] for a in answers] == ["state"] * 3 + ["throttled"] * 2
+        assert 1 <= answers[-1]["retry_after"] <= 60
+        await comm.disconnect()
+
+    run_async(run)
