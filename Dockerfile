@@ -1,5 +1,7 @@
 # The platform's image: web (daphne, HTTP + websockets), Celery worker and beat share it.
-FROM python:3.11.11-slim-bookworm
+# Pinned by digest: python:3.11-slim-bookworm (Python 3.11.16) as docker-library/repo-info
+# recorded it at commit 33a22f41ac7bf613bc03380b0317536a9a7fb5e8.
+FROM python:3.11-slim-bookworm@sha256:0bee7276f83efd4a1ee05bbbf4281d95ed28e079220a9457f25a93e3f1e3c31b
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -11,8 +13,9 @@ WORKDIR /app
 RUN useradd --create-home --uid 10001 arena
 
 # Hash-pinned dependencies only; a changed or unpinned package fails the build.
-COPY requirements.txt .
-RUN pip install --require-hashes -r requirements.txt
+COPY requirements-pip.txt requirements.txt ./
+RUN python -m pip install --require-hashes -r requirements-pip.txt \
+ && pip install --require-hashes -r requirements.txt
 
 COPY --chown=arena:arena . .
 # collectstatic needs settings but no database or secrets of the real deployment.

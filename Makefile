@@ -4,11 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 ART_VENV := questions/artifacts/.venv
+TOOLS_VENV := .venv-tools
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test lint check-bank check-artifacts migrate loadbank worker beat requirements \
-        compose-check clean help
+        compose-check clean help vendor-check audit audit-refresh sbom
 
 help:
 	@echo "make run    - set up and serve the site at http://$(HOST):$(PORT) (embedded default)"
@@ -17,7 +18,7 @@ help:
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (found %s)" % sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-pip.txt
 
 # Stamps: reinstall only when the pinned requirements change.
 $(VENV)/.run-deps: requirements.txt | $(BIN)/python
@@ -28,9 +29,18 @@ $(VENV)/.dev-deps: requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@ $(VENV)/.run-deps
 
-$(ART_VENV)/.deps: questions/artifacts/requirements.txt
+$(ART_VENV)/.deps: questions/artifacts/requirements.txt requirements-pip.txt
 	$(PYTHON) -m venv $(ART_VENV)
+	$(ART_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements-pip.txt
 	$(ART_VENV)/bin/pip install --quiet --require-hashes -r questions/artifacts/requirements.txt
+	touch $@
+
+# Build and supply-chain tools (pip-tools, the CycloneDX SBOM tool), pinned and hashed, in a
+# venv of their own so their dependencies never meet the app's.
+$(TOOLS_VENV)/.deps: requirements-tools.txt requirements-pip.txt
+	$(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements-pip.txt
+	$(TOOLS_VENV)/bin/pip install --quiet --require-hashes -r requirements-tools.txt
 	touch $@
 
 migrate: $(VENV)/.run-deps
@@ -52,7 +62,7 @@ check-bank: $(VENV)/.dev-deps
 check-artifacts: $(ART_VENV)/.deps
 	$(ART_VENV)/bin/python questions/artifacts/check.py
 
-test: $(VENV)/.dev-deps check-artifacts
+test: $(VENV)/.dev-deps check-artifacts vendor-check audit sbom
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
@@ -68,13 +78,37 @@ beat: $(VENV)/.run-deps
 	DB_POOL=false $(BIN)/celery -A config beat -l info
 
 # Recompile the pinned, hashed requirements after editing a requirements*.in file.
-requirements: $(BIN)/python
-	$(BIN)/pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras -o requirements.txt requirements.in
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras -o requirements-dev.txt requirements-dev.in
+COMPILE := $(TOOLS_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+           --no-emit-index-url --no-emit-find-links
+requirements: $(TOOLS_VENV)/.deps
+	$(COMPILE) -o requirements.txt requirements.in
+	$(COMPILE) -o requirements-dev.txt requirements-dev.in
+	$(COMPILE) -o requirements-tools.txt requirements-tools.in
+	$(COMPILE) -o requirements-pip.txt requirements-pip.in
+	cd questions/artifacts && ../../$(COMPILE) -o requirements.txt requirements.in
+
+# Vendored front-end files against the SHA-256 in static/vendor/manifest.json.
+vendor-check: $(VENV)/.dev-deps
+	$(BIN)/python tools/supply_chain.py vendor-check
+
+# Every pinned package against the vendored advisory snapshot (offline; security/).
+audit: $(VENV)/.dev-deps
+	$(BIN)/python tools/supply_chain.py audit
+
+# Rebuild the snapshot from a checkout of the PyPA advisory database (git clone
+# https://github.com/pypa/advisory-database): make audit-refresh ADVISORY_DB=path DATE=YYYY-MM-DD
+audit-refresh: $(VENV)/.dev-deps
+	$(BIN)/python tools/supply_chain.py audit-refresh $(ADVISORY_DB) $(DATE)
+
+# The platform's own SBOM (CycloneDX JSON) from the runtime lockfile, plus the vendored assets.
+sbom: $(TOOLS_VENV)/.deps $(VENV)/.dev-deps
+	mkdir -p build
+	$(TOOLS_VENV)/bin/cyclonedx-py requirements --output-reproducible --of JSON \
+	  -o build/sbom.cdx.json requirements.txt
+	$(BIN)/python tools/supply_chain.py sbom-add-vendor build/sbom.cdx.json
 
 compose-check:
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-validation-only} docker-compose config -q
 
 clean:
-	rm -rf $(VENV) $(ART_VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) $(ART_VENV) $(TOOLS_VENV) build staticfiles db.sqlite3
