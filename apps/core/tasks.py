@@ -38,7 +38,9 @@ def enqueue(task, *args, countdown: float | None = None) -> None:
         lane = "play" if task.name.startswith(PLAY_PREFIXES) else "background"
         _runner().submit(lane, task, args, countdown or 0)
 
-    transaction.on_commit(send)
+    # robust: the transaction has committed; a broker that is down must not turn the stored
+    # change into a 500 (Django logs the exception). The sweeps catch up on what was not sent.
+    transaction.on_commit(send, robust=True)
 
 
 class InProcessRunner:

@@ -74,7 +74,9 @@ def _changed(match: Match) -> None:
     """Bump the version and push the new state to both players once the transaction commits."""
     Match.objects.filter(pk=match.pk).update(version=F("version") + 1)
     match_id = match.pk
-    transaction.on_commit(lambda: _push(match_id))
+    # robust: a push that fails (Redis down) must not fail the committed request; clients
+    # resync on their next read or reconnect.
+    transaction.on_commit(lambda: _push(match_id), robust=True)
 
 
 def _push(match_id: int) -> None:

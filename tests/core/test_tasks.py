@@ -109,3 +109,31 @@ def test_a_failing_task_does_not_stop_its_lane(caplog):
     enqueue(after, 2)
     assert after.done.wait(timeout=5) and broken.calls == [(1,)]
     assert "in-process task skills.record_round failed" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_that_is_down_never_fails_a_committed_answer(client, world, small_bank,
+                                                             settings, monkeypatch):
+    """The answer commits first; sending its skill task then fails (Redis down). The learner
+    gets the stored result, not a 500, and a retry returns the same result."""
+    from apps.quiz.models import QuizAnswer
+    from apps.quiz.services import QuizSpec, quiz_start
+    from apps.skills import tasks as skill_tasks
+    from tests.quiz.conftest import key_of
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
+
+    settings.CELERY_ENABLED = True
+    monkeypatch.setattr(skill_tasks.record_quiz_question_task, "apply_async", broker_down)
+    attempt = quiz_start(user=world["learner"], spec=QuizSpec(count=5))
+    question = attempt.questions.select_related("version").get(number=1)
+    client.force_login(world["learner"])
+    body = {"question": 1, "choices": key_of(question)}
+    first = client.post(f"/api/v1/quizzes/{attempt.public_id}/answers/", body,
+                        content_type="application/json")
+    assert first.status_code == 200 and first.json()["outcome"] == "accepted"
+    again = client.post(f"/api/v1/quizzes/{attempt.public_id}/answers/", body,
+                        content_type="application/json")
+    assert again.status_code == 200 and again.json()["outcome"] == "repeat"
+    assert QuizAnswer.objects.filter(question=question).count() == 1
