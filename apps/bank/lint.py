@@ -69,6 +69,80 @@ def lint_bank(bank: Bank) -> LintResult:
     return result
 
 
+# TF-IDF cosine over stem + key, tuned on the shipped bank so it lists the paraphrase clusters an
+# expert review found (the JFrog, ClamAV, GPG-badge, SLSA-retraining and namespace-reuse pairs).
+# Reported by checkbank, not yet enforced: the bank's second edition (issue 15) merges them.
+SEMANTIC_THRESHOLD = 0.35
+
+
+def _tfidf_vectors(texts: list[str]) -> list[dict[str, float]]:
+    import math
+
+    docs = [Counter(w for w in WORD_RE.findall(t.lower()) if len(w) > 2) for t in texts]
+    df = Counter(w for d in docs for w in d)
+    n = len(docs)
+    vectors = []
+    for d in docs:
+        v = {w: (1 + math.log(c)) * math.log((1 + n) / (1 + df[w])) for w, c in d.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        vectors.append({w: x / norm for w, x in v.items()})
+    return vectors
+
+
+def semantic_pairs(questions: list[QuestionData],
+                   threshold: float = SEMANTIC_THRESHOLD) -> list[tuple[float, str, str]]:
+    """Pairs of questions whose stem plus key are alike in TF-IDF cosine (paraphrases that the
+    trigram rule misses), most alike first."""
+    texts = [q.stem + " " + " ".join(c.text for c in q.choices if c.correct) for q in questions]
+    vectors = _tfidf_vectors(texts)
+    pairs = []
+    for (i, a), (j, b) in combinations(enumerate(vectors), 2):
+        small, large = (a, b) if len(a) < len(b) else (b, a)
+        cosine = sum(x * large.get(w, 0.0) for w, x in small.items())
+        if cosine >= threshold:
+            pairs.append((cosine, questions[i].id, questions[j].id))
+    return sorted(pairs, reverse=True)
+
+
+def key_length_rank(q: QuestionData) -> int | None:
+    """1 when the single key is the longest choice, 2 the second longest, ... (ties shared)."""
+    correct = [c for c in q.choices if c.correct]
+    if q.type != "single" or len(correct) != 1:
+        return None
+    key = len(correct[0].text)
+    return 1 + sum(1 for c in q.choices if not c.correct and len(c.text) > key)
+
+
+def cue_report(questions: list[QuestionData]) -> list[str]:
+    """Figures for the answer cues review found (issue 15); reported, not yet enforced."""
+    lines = []
+    ranks = Counter(r for q in questions for r in [key_length_rank(q)] if r is not None)
+    total = sum(ranks.values())
+    if total:
+        lines.append("single questions, the key's length rank among the choices (1 = longest): "
+                     + ", ".join(f"{r}: {_share(ranks[r], total)}" for r in sorted(ranks)))
+    multiple = [q for q in questions if q.type == "multiple"]
+    if multiple:
+        counts = Counter(sum(c.correct for c in q.choices) for q in multiple)
+        first = sum(1 for q in multiple if q.choices[0].correct)
+        prefix = sum(1 for q in multiple
+                     if [c.correct for c in q.choices] == sorted(
+                         (c.correct for c in q.choices), reverse=True))
+        lines.append("multiple questions, correct choices per question: " + ", ".join(
+            f"{k}: {counts[k]}" for k in sorted(counts)) + f"; choice A correct: "
+            f"{_share(first, len(multiple))}; the correct set is the first k choices: "
+            f"{_share(prefix, len(multiple))}")
+    tf = [q for q in questions if q.type == "true_false"]
+    if tf:
+        true_keys = sum(1 for q in tf for c in q.choices if c.correct and c.text == "True")
+        lines.append(f"true/false keys: True {true_keys}, False {len(tf) - true_keys}")
+    pairs = semantic_pairs(questions)
+    lines.append(f"semantic near-duplicates (TF-IDF cosine of stem + key >= "
+                 f"{SEMANTIC_THRESHOLD}): {len(pairs)} pairs")
+    lines += [f"  {cos:.2f} {a} ~ {b}" for cos, a, b in pairs[:40]]
+    return lines
+
+
 def _share(n: int, total: int) -> str:
     return f"{n} ({n / total:.0%})" if total else "0"
 
@@ -127,4 +201,4 @@ def balance_report(questions: list[QuestionData]) -> list[str]:
     )
     lines.append("correct choice position (as authored; play shuffles): " + ", ".join(
         f"{p}: {positions[p]}" for p in sorted(positions)))
-    return lines
+    return lines + cue_report(questions)

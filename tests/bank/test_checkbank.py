@@ -88,3 +88,47 @@ def check_files(path, *files):
     out, err = io.StringIO(), io.StringIO()
     call_command("checkbank", "--bank", str(path), *files, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
+
+
+def _q(qid, stem, choices, qtype="single"):
+    from apps.bank.bankfile import ChoiceData, QuestionData
+
+    return QuestionData(
+        id=qid, type=qtype, style="concept", difficulty=2, topics=("serialization",),
+        resources=(("safetensors", "README"),), stem=stem, artifact_kind="",
+        artifact_content="", choices=tuple(ChoiceData(t, ok, "" if ok else "m")
+                                           for t, ok in choices),
+        explanation="x", status="published", source="f:1")
+
+
+def test_it_reports_paraphrases_the_trigram_rule_misses():
+    from apps.bank.lint import semantic_pairs
+
+    a = _q("serialization-a", "Which opcode lets a pickle call os.system while it loads?",
+           [("REDUCE", True), ("MARK", False)])
+    b = _q("serialization-b", "While loading, what pickle opcode can invoke os.system?",
+           [("REDUCE", True), ("STOP", False)])
+    c = _q("serialization-c", "What does a safetensors header hold about each tensor?",
+           [("dtype, shape and offsets", True), ("code", False)])
+    filler = [_q(f"serialization-f{i}", stem, [(key, True), ("other", False)]) for i, (stem, key)
+              in enumerate([("Who signs a model with Sigstore keyless signing?", "OIDC identity"),
+                            ("What does SLSA provenance record about a build?", "the builder"),
+                            ("Which field of an ML-BOM names the training data?", "datasets"),
+                            ("What does namespace reuse on a model hub exploit?", "stale names"),
+                            ("How does a BadNets trigger enter a model?", "poisoned samples"),
+                            ("What does pinning a revision protect against?", "later pushes")])]
+    pairs = semantic_pairs([a, b, c, *filler])
+    assert [(x, y) for _, x, y in pairs] == [("serialization-a", "serialization-b")]
+
+
+def test_it_reports_the_key_length_rank_and_multiple_answer_patterns():
+    from apps.bank.lint import cue_report, key_length_rank
+
+    second = _q("serialization-d", "s", [("medium key", True), ("the longest distractor", False),
+                                         ("short", False)])
+    assert key_length_rank(second) == 2
+    multiple = _q("serialization-e", "s", [("a", True), ("b", True), ("c", False)], "multiple")
+    lines = cue_report([second, multiple])
+    assert "1 = longest): 2: 1 (100%)" in lines[0]
+    assert "2: 1; choice A correct: 1 (100%); the correct set is the first k choices: 1 (100%)" \
+        in lines[1]
