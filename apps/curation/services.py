@@ -251,6 +251,7 @@ class LoadReport:
     conflicts: list[str] = field(default_factory=list)
     overwritten: list[str] = field(default_factory=list)
     to_review: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
     only_in_site: list[str] = field(default_factory=list)
 
 
@@ -270,11 +271,16 @@ def bank_load(*, bank: Bank, force: bool = False, dry_run: bool = False,
         for data in bank.questions:
             source_file = data.source.rsplit(":", 1)[0].rsplit("/", 1)[-1]
             positions[source_file] = positions.get(source_file, -1) + 1
-            change = question_write(
-                actor=None, data=data, origin=Origin.REPOSITORY, topics=topics,
-                resources=resources, force=force, context={"source": data.source, **(context or {})},
-                placement={"source_file": source_file,
-                           "source_position": positions[source_file]})
+            try:
+                change = question_write(
+                    actor=None, data=data, origin=Origin.REPOSITORY, topics=topics,
+                    resources=resources, force=force,
+                    context={"source": data.source, **(context or {})},
+                    placement={"source_file": source_file,
+                               "source_position": positions[source_file]})
+            except CurationError as exc:  # e.g. a forced overwrite of a retired question
+                report.refused.append(exc.message)
+                continue
             if change.action == "conflict":
                 report.conflicts.append(data.id)
             elif change.overwrote:

@@ -188,3 +188,20 @@ def test_only_the_write_service_makes_versions():
     source = (APPS / "curation" / "services.py").read_text()
     body = source[source.index("def question_write("):source.index("def question_create(")]
     assert source.count("version_create(") == body.count("version_create(") == 2
+
+
+def test_loadbank_force_reports_a_retired_question_it_may_not_change(world, small_bank,
+                                                                    tmp_path):
+    import io
+
+    question = Question.objects.get(slug=SLUG)
+    content = dict(question.current_version.content)
+    content["stem"] = "Edited in the site?\n"
+    question_update(user=world["instructor"], question=question, item=content)
+    question_transition(user=world["instructor"], question=question, action="retire")
+    err = io.StringIO()
+    call_command("loadbank", str(_bank_copy(tmp_path, flip=True)), force=True,
+                 stdout=io.StringIO(), stderr=err)
+    assert f"refused: {SLUG} is retired" in err.getvalue()
+    question.refresh_from_db()
+    assert question.status == Question.Status.RETIRED and question.versions.count() == 2

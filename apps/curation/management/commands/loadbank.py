@@ -35,6 +35,8 @@ class Command(BaseCommand):
         for slug in report.conflicts:
             self.stderr.write(f"conflict: {slug} was changed in the site since it was loaded; "
                               "skipped (use --force to overwrite, or exportbank to keep it)")
+        for line in report.refused:
+            self.stderr.write(f"refused: {line}")
         for slug in report.overwritten:
             review = " and sent back to review" if slug in report.to_review else ""
             self.stdout.write(f"overwritten: {slug} (site changes replaced by a new version"
