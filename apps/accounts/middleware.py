@@ -2,9 +2,12 @@ import zoneinfo
 
 from django.utils import timezone
 
+SESSION_TZ = "accounts_tz"
+
 
 class UserTimezoneMiddleware:
-    """Show times in the signed-in user's time zone (stored on their profile)."""
+    """Show times in the signed-in user's time zone (stored on their profile, and remembered in
+    the session so that a request does not read the profile: the settings page updates both)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -13,12 +16,17 @@ class UserTimezoneMiddleware:
         tz = None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            profile = getattr(user, "profile", None) if hasattr(user, "profile") else None
-            if profile is not None:
-                try:
-                    tz = zoneinfo.ZoneInfo(profile.timezone)
-                except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                    tz = None
+            session = getattr(request, "session", None)
+            name = session.get(SESSION_TZ) if session is not None else None
+            if name is None:
+                profile = getattr(user, "profile", None) if hasattr(user, "profile") else None
+                name = profile.timezone if profile is not None else ""
+                if session is not None:
+                    session[SESSION_TZ] = name
+            try:
+                tz = zoneinfo.ZoneInfo(name) if name else None
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                tz = None
         if tz is not None:
             timezone.activate(tz)
         else:

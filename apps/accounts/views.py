@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from apps.accounts import backends
 from apps.accounts.forms import ProfileForm, SignupForm, ThrottledPasswordChangeForm
+from apps.accounts.middleware import SESSION_TZ
 from apps.accounts.services import profile_get_or_create, profile_update, user_create
 from apps.core.ratelimit import rate_limit
 from apps.core.redirects import safe_next
@@ -43,6 +44,7 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         profile_update(user=request.user, **form.cleaned_data)
+        request.session[SESSION_TZ] = form.cleaned_data["timezone"]
         messages.success(request, "Your settings are saved.")
         return redirect("accounts:settings")
     return render(request, "accounts/settings.html", {"form": form})

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, permission_classes
@@ -200,10 +199,9 @@ def quiz_answer(request: Request, quiz_id) -> Response:
     if outcome.kind == "conflict":
         return Response({"detail": "This question was already answered differently; the first "
                                    "answer counts."}, status=status.HTTP_409_CONFLICT)
-    question = get_object_or_404(selectors.attempt_questions(attempt), pk=outcome.question.pk)
-    attempt.refresh_from_db(fields=["state"])
+    # The service returns the question loaded for its result and sets attempt.state.
     return Response({"outcome": outcome.kind,
-                     **selectors.closed_question_result(attempt, question)})
+                     **selectors.closed_question_result(attempt, outcome.question)})
 
 
 @extend_schema(request=NextInput, responses={200: QuizOut, 400: ErrorOut, 404: ErrorOut},

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
+from apps.bank.models import Citation
 from apps.core.holds import questions_in_play
 from apps.quiz.models import AttemptQuestion, QuizAttempt
 
@@ -125,10 +126,14 @@ def closed_question_result(attempt: QuizAttempt, aq: AttemptQuestion, *,
     return _result(aq, _in_play_elsewhere(attempt, session_attempt_ids))
 
 
-def attempt_questions(attempt: QuizAttempt):
-    return (attempt.questions.select_related("version", "answer")
-            .prefetch_related("version__choices", "version__topics",
-                              "version__citations__resource"))
+def attempt_questions(attempt: QuizAttempt, *, topics: bool = True):
+    """The attempt's questions with all that a client is shown of them: four queries (three
+    without `topics`, which only the open question's card shows, not a result)."""
+    related = ["version__choices",
+               Prefetch("version__citations", queryset=Citation.objects.select_related("resource"))]
+    if topics:
+        related.append("version__topics")
+    return attempt.questions.select_related("version", "answer").prefetch_related(*related)
 
 
 def attempt_state(attempt: QuizAttempt, *, session_attempt_ids=()) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from apps.bank.models import Question, QuestionVersion
 from apps.bank.selectors import published_versions
 from apps.core.holds import questions_in_play
 from apps.core.tasks import enqueue
+from apps.quiz import selectors
 from apps.quiz.models import AttemptQuestion, QuizAnswer, QuizAttempt
 from apps.quiz.scoring import answer_points
 from apps.skills import tasks as skill_tasks
@@ -201,11 +202,14 @@ def _lock(attempt: QuizAttempt) -> QuizAttempt:
     return QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
 
 
-def _finish_if_done(attempt: QuizAttempt, now: datetime) -> None:
-    if not attempt.questions.exclude(state__in=[AttemptQuestion.State.ANSWERED,
-                                                 AttemptQuestion.State.MISSED]).exists():
-        QuizAttempt.objects.filter(pk=attempt.pk, state=QuizAttempt.State.ACTIVE).update(
-            state=QuizAttempt.State.FINISHED, finished_at=now)
+def _finish_if_done(attempt: QuizAttempt, now: datetime) -> bool:
+    """Finish the attempt when no question is left to play (idempotent). True when finished."""
+    if attempt.questions.exclude(state__in=[AttemptQuestion.State.ANSWERED,
+                                            AttemptQuestion.State.MISSED]).exists():
+        return False
+    QuizAttempt.objects.filter(pk=attempt.pk, state=QuizAttempt.State.ACTIVE).update(
+        state=QuizAttempt.State.FINISHED, finished_at=now)
+    return True
 
 
 def _close_if_overdue(attempt: QuizAttempt, now: datetime) -> None:
@@ -258,25 +262,33 @@ def _parse_pick(question: AttemptQuestion, keys: list[str]) -> list[int]:
 
 def quiz_answer(*, attempt: QuizAttempt, number: int, keys: list[str]) -> AnswerOutcome:
     """Score the one answer to question `number`. Holds the attempt's row lock; the one-to-one
-    QuizAnswer is the database's guarantee against a second score."""
+    QuizAnswer is the database's guarantee against a second score.
+
+    The question comes back with everything its result shows (version, choices, topics,
+    citations, the answer) loaded once, its fields updated in memory: the caller renders the
+    result without reading it again. `attempt.state` is set to the attempt's state after it."""
     with transaction.atomic():
         locked = _lock(attempt)
         now = timezone.now()
-        question = (locked.questions.select_related("version").filter(number=number).first())
+        question = selectors.attempt_questions(locked, topics=False).filter(number=number).first()
         if question is None:
             raise QuizError(f"This quiz has no question {number}.", status=404)
         picked = _parse_pick(question, keys)
+        attempt.state = locked.state
         if question.state == AttemptQuestion.State.ANSWERED:
             same = question.answer.picked == picked
             return AnswerOutcome("repeat" if same else "conflict", question)
         if question.state == AttemptQuestion.State.PENDING:
             raise QuizError("This question is not open yet.", status=409)
-        _close_if_overdue(locked, now)
-        question.refresh_from_db()
-        if question.state == AttemptQuestion.State.MISSED:
+        late = (question.state == AttemptQuestion.State.MISSED or (
+            question.deadline is not None and question.deadline < now - _grace()))
+        if late:  # only the open question can be overdue: nothing to close otherwise
+            _close_if_overdue(locked, now)
+            question.refresh_from_db(fields=["state", "closed_at", "is_correct", "points"])
+            attempt.state = QuizAttempt.objects.values_list("state", flat=True).get(pk=locked.pk)
             return AnswerOutcome("late", question)
-        correct = sorted(question.version.choices.filter(is_correct=True)
-                         .values_list("position", flat=True))
+        choices = list(question.version.choices.all())  # prefetched: no query
+        correct = sorted(c.position for c in choices if c.is_correct)
         is_correct = picked == correct
         elapsed = (now - question.sent_at).total_seconds()
         streak = locked.streak + 1 if is_correct else 0
@@ -284,10 +296,11 @@ def quiz_answer(*, attempt: QuizAttempt, number: int, keys: list[str]) -> Answer
                                limit=limit_seconds(locked), streak=streak)
         try:
             with transaction.atomic():
-                QuizAnswer.objects.create(question=question, picked=picked, is_correct=is_correct,
-                                          points=points, elapsed_ms=round(elapsed * 1000))
+                answer = QuizAnswer.objects.create(
+                    question=question, picked=picked, is_correct=is_correct, points=points,
+                    elapsed_ms=round(elapsed * 1000))
         except IntegrityError:  # lost a race that the lock should have prevented; be safe
-            question.refresh_from_db()
+            question = selectors.attempt_questions(locked, topics=False).get(pk=question.pk)
             return AnswerOutcome("repeat" if question.answer.picked == picked else "conflict",
                                  question)
         if locked.user_id:
@@ -299,8 +312,10 @@ def quiz_answer(*, attempt: QuizAttempt, number: int, keys: list[str]) -> Answer
         assert updated == 1, "the attempt lock guarantees the question is still open"
         QuizAttempt.objects.filter(pk=locked.pk).update(score=locked.score + points,
                                                          streak=streak)
-        _finish_if_done(locked, now)
-        question.refresh_from_db()
+        question.state, question.closed_at = AttemptQuestion.State.ANSWERED, now
+        question.is_correct, question.points, question.answer = is_correct, points, answer
+        if _finish_if_done(locked, now):
+            attempt.state = QuizAttempt.State.FINISHED
     return AnswerOutcome("accepted", question)
 
 
