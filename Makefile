@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test lint check-bank check-artifacts migrate loadbank worker beat requirements \
-        compose-check clean help vendor-check audit audit-refresh sbom
+        compose-check clean help vendor-check audit audit-refresh sbom bench
 
 help:
 	@echo "make run    - set up and serve the site at http://$(HOST):$(PORT) (embedded default)"
@@ -106,6 +106,12 @@ sbom: $(TOOLS_VENV)/.deps $(VENV)/.dev-deps
 	$(TOOLS_VENV)/bin/cyclonedx-py requirements --output-reproducible --of JSON \
 	  -o build/sbom.cdx.json requirements.txt
 	$(BIN)/python tools/supply_chain.py sbom-add-vendor build/sbom.cdx.json
+
+# Capacity figures, each beside a floor measured in the same run (bench/). Uses DATABASE_URL and
+# REDIS_URL like the app: unset, the embedded default.
+bench: $(VENV)/.dev-deps
+	$(BIN)/python bench/quiz_throughput.py
+	$(BIN)/python bench/match_latency.py --matches 50
 
 compose-check:
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-validation-only} docker-compose config -q
