@@ -38,9 +38,14 @@ RESOURCE_KINDS = ("paper", "docs", "research", "framework", "tool", "database")
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_CHOICES = 6
+# MITRE ATLAS ids: techniques and sub-techniques (AML.T0010, AML.T0010.003), mitigations
+# (AML.M0014) and case studies (AML.CS0031). Their existence is checked against the vendored list.
+ATLAS_ID_RE = re.compile(r"^AML\.(T\d{4}(\.\d{3})?|M\d{4}|CS\d{4})$")
+# When a question's facts were last checked against its sources: a year and a month.
+CHECKED_RE = re.compile(r"^20\d\d-(0[1-9]|1[0-2])$")
 
 QUESTION_KEYS = {"id", "type", "style", "difficulty", "topics", "resources", "stem", "artifact",
-                 "choices", "explanation", "status"}
+                 "choices", "explanation", "atlas", "checked", "checked_against", "status"}
 REQUIRED_QUESTION_KEYS = ("id", "type", "style", "difficulty", "topics", "stem", "choices")
 CHOICE_KEYS = {"text", "correct", "misconception"}
 RESOURCE_REF_KEYS = {"slug", "locator"}
@@ -84,6 +89,9 @@ class QuestionData:
     explanation: str
     status: str
     source: str  # "file:line" where the question starts
+    atlas: tuple[str, ...] = ()  # MITRE ATLAS ids the question is about
+    checked: str = ""  # "YYYY-MM": when its facts were last checked against the sources
+    checked_against: str = ""  # what was checked: versions, commits, dates of the sources
 
     def content(self) -> dict[str, Any]:
         """The question as a plain dict in the bank's YAML shape (for hashing and export)."""
@@ -108,6 +116,12 @@ class QuestionData:
             choices.append(choice)
         out["choices"] = choices
         out["explanation"] = self.explanation
+        if self.atlas:
+            out["atlas"] = list(self.atlas)
+        if self.checked:
+            out["checked"] = self.checked
+        if self.checked_against:
+            out["checked_against"] = self.checked_against
         if self.status != "published":
             out["status"] = self.status
         return out
@@ -341,6 +355,10 @@ def _check_lengths(item: dict, label: str, at, errors: list[str]) -> None:
     check("id", "the id", item.get("id"), limits.ID)
     check("stem", "the stem", item.get("stem"), limits.STEM)
     check("explanation", "the explanation", item.get("explanation"), limits.EXPLANATION)
+    check("checked_against", "checked_against", item.get("checked_against"), limits.CHECKED_AGAINST)
+    atlas = item.get("atlas")
+    if isinstance(atlas, list) and len(atlas) > limits.MAX_ATLAS:
+        errors.append(f"{at('atlas')}: {label}: at most {limits.MAX_ATLAS} ATLAS ids, got {len(atlas)}")
     artifact = item.get("artifact")
     if isinstance(artifact, dict):
         check("artifact", "the artifact", artifact.get("content"), limits.ARTIFACT)
@@ -433,6 +451,27 @@ def validate_question(
         errors.append(f"{at('stem')}: {label}: stem must be non-empty text")
     if "explanation" in item and not isinstance(item.get("explanation"), str):
         errors.append(f"{at('explanation')}: {label}: explanation must be text")
+    atlas = item.get("atlas") or []
+    if not (isinstance(atlas, list) and all(isinstance(a, str) for a in atlas)):
+        errors.append(f"{at('atlas')}: {label}: atlas must be a list of ATLAS ids")
+        atlas = []
+    for a in atlas:
+        if not ATLAS_ID_RE.match(a):
+            errors.append(f"{at('atlas')}: {label}: {a!r} is not an ATLAS id (e.g. AML.T0010.003, "
+                          "AML.M0014, AML.CS0031)")
+    if len(set(atlas)) != len(atlas):
+        errors.append(f"{at('atlas')}: {label}: an ATLAS id is listed twice")
+    checked = item.get("checked", "")
+    if not isinstance(checked, str) or (checked and not CHECKED_RE.match(checked)):
+        errors.append(f"{at('checked')}: {label}: checked must be a year and month, "
+                      f"e.g. \"2026-12\", got {checked!r}")
+        checked = ""
+    checked_against = item.get("checked_against", "")
+    if not isinstance(checked_against, str):
+        errors.append(f"{at('checked_against')}: {label}: checked_against must be text")
+        checked_against = ""
+    elif checked_against and not checked:
+        errors.append(f"{at('checked_against')}: {label}: checked_against needs checked")
     status = item.get("status", "published")
     if status not in FILE_STATUSES:
         errors.append(f"{at('status')}: {label}: status must be one of {', '.join(FILE_STATUSES)}")
@@ -505,7 +544,8 @@ def validate_question(
         artifact_content=(artifact_content.rstrip("\n") + "\n") if artifact_content else "",
         choices=tuple(choices), explanation=(item.get("explanation") or "").strip() + "\n"
         if (item.get("explanation") or "").strip() else "",
-        status=status, source=where,
+        status=status, source=where, atlas=tuple(atlas), checked=checked,
+        checked_against=checked_against.strip(),
     )
 
 

@@ -17,10 +17,12 @@ ARTIFACT = 12_000
 LOCATOR = 500
 MAX_TOPICS = 6
 MAX_RESOURCES = 8
+CHECKED_AGAINST = 500
+MAX_ATLAS = 8
 
 TEXT_LIMITS = {
     "id": ID, "stem": STEM, "explanation": EXPLANATION, "artifact content": ARTIFACT,
-    "choice": CHOICE, "misconception": MISCONCEPTION, "locator": LOCATOR,
+    "choice": CHOICE, "misconception": MISCONCEPTION, "locator": LOCATOR, "checked_against": CHECKED_AGAINST,
 }
 
 

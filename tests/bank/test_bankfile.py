@@ -114,3 +114,29 @@ def test_it_refuses_non_utf8_files(tmp_path):
 def test_it_refuses_duplicate_keys_instead_of_keeping_the_last(tmp_path):
     text = VALID.replace("  difficulty: 2\n", "  difficulty: 2\n  difficulty: 3\n")
     assert any("duplicate key 'difficulty'" in e for e in errors_for(tmp_path, text))
+
+
+def test_it_reads_atlas_ids_and_when_the_facts_were_checked(tmp_path):
+    write_bank(tmp_path, VALID + "  atlas: [AML.T0010.003, AML.M0014, AML.CS0031]\n"
+               "  checked: '2026-12'\n  checked_against: safetensors v0.5.3 README\n")
+    question = read_bank(tmp_path).questions[0]
+    assert question.atlas == ("AML.T0010.003", "AML.M0014", "AML.CS0031")
+    assert question.checked == "2026-12"
+    assert question.content()["checked_against"] == "safetensors v0.5.3 README"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("  atlas: [T0010]\n", "'T0010' is not an ATLAS id"),
+        ("  atlas: AML.T0010\n", "atlas must be a list"),
+        ("  atlas: [AML.M0014, AML.M0014]\n", "listed twice"),
+        ("  checked: 2026-13\n", "checked must be a year and month"),
+        ("  checked: december\n", "checked must be a year and month"),
+        ("  checked_against: v1.0\n", "checked_against needs checked"),
+        ("  checked: '2026-12'\n  checked_against: " + "x" * 501 + "\n", "the limit is 500"),
+    ],
+)
+def test_it_refuses_a_malformed_atlas_or_checked_field(tmp_path, extra, message):
+    errors = errors_for(tmp_path, VALID + extra)
+    assert any(message in e for e in errors), errors
