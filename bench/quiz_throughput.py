@@ -178,6 +178,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--web", type=int, default=1, help="daphne processes, for both")
     parser.add_argument("--port", type=int, default=8775)
+    parser.add_argument("--profile", metavar="FILE",
+                        help="record the platform's first web process with py-spy (on PATH) into "
+                             "FILE (collapsed stacks; feed them to a flame graph tool)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="quiz-bench-"))
     env = dict(os.environ)
@@ -205,7 +208,14 @@ def main() -> None:
         pids = [p.pid for p in servers + worker]
         learner_args = [(args.port, token) for token in tokens]
         drive(learner, learner_args[:2], 2, pids)  # warm up: imports, connections, caches
+        spy = None
+        if args.profile:
+            spy = subprocess.Popen(["py-spy", "record", "--pid", str(servers[0].pid), "--format",
+                                    "raw", "--rate", "200", "--gil", "--nonblocking", "--duration", str(int(args.seconds)),
+                                    "--output", args.profile], stdout=subprocess.DEVNULL)
         platform = drive(learner, learner_args, args.seconds, pids)
+        if spy:
+            spy.wait(timeout=60)
     finally:
         stop(servers + worker)
     floor_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.floor.settings"}

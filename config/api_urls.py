@@ -20,6 +20,7 @@ urlpatterns = [
     path("quizzes/<uuid:quiz_id>/", quiz_api.quiz_detail, name="api-quiz"),
     path("quizzes/<uuid:quiz_id>/answers/", quiz_api.quiz_answer, name="api-quiz-answers"),
     path("quizzes/<uuid:quiz_id>/next/", quiz_api.quiz_next, name="api-quiz-next"),
+    path("quizzes/<uuid:quiz_id>/results/", quiz_api.quiz_results, name="api-quiz-results"),
     path("matches/queue/", matches_api.queue, name="api-match-queue"),
     path("matches/challenges/", matches_api.challenge_create, name="api-challenges"),
     path("matches/challenges/<str:code>/accept/", matches_api.challenge_accept,

@@ -35,7 +35,10 @@ def _clear_cache():
     """Throttle counters live in the cache: start every test from a clean one."""
     from django.core.cache import cache
 
+    from apps.play.cards import cards_forget
+
     cache.clear()
+    cards_forget()  # question cards are kept per process; each test's database starts anew
     yield
     cache.clear()
 

@@ -69,3 +69,9 @@ def tokens_revoke_on_password_change(sender, instance, raw=False, **kwargs) -> N
     if before is not None and before != instance.password:
         user_id = instance.pk
         transaction.on_commit(lambda: AuthToken.objects.filter(user_id=user_id).delete())
+
+
+def tokens_purge_expired() -> int:
+    """Delete expired API tokens (apps.accounts.auth no longer sweeps them on each request)."""
+    deleted, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
+    return deleted

@@ -38,8 +38,12 @@ from apps.matches.models import (
     Round,
     RoundAnswer,
 )
-from apps.quiz.scoring import speed_points
+from apps.play.cards import card, cards
+from apps.play.deal import Deal, PickError, deal_choices, parse_pick
+from apps.play.present import is_correct as pick_is_correct
+from apps.play.scoring import speed_points
 from apps.skills import tasks as skill_tasks
+from apps.skills.services import AnswerFacts
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 RANKED_PAIR_DAILY_LIMIT = 3
@@ -110,12 +114,11 @@ def _create_rounds(match: Match) -> None:
 
     versions = QuestionVersion.objects.in_bulk(chosen)
     rounds = []
+    the_cards = cards(chosen)
     for number, vid in enumerate(chosen, start=1):
-        positions = list(range(versions[vid].choices.count()))
-        secrets.SystemRandom().shuffle(positions)
+        deal = deal_choices(len(the_cards[vid].choices))
         rounds.append(Round(match=match, number=number, version=versions[vid],
-                            choice_order=positions,
-                            choice_keys=[secrets.token_urlsafe(8) for _ in positions],
+                            choice_order=list(deal.order), choice_keys=list(deal.keys),
                             multiplier=2 if number == len(chosen) else 1))
     Round.objects.bulk_create(rounds)
 
@@ -353,16 +356,11 @@ def queue_wave() -> list[Match]:
 
 
 def _parse_pick(rnd: Round, keys) -> list[int]:
-    if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
-        raise MatchError("Pick at least one choice.")
-    if len(set(keys)) != len(keys):
-        raise MatchError("A choice is listed twice.")
-    index = {key: rnd.choice_order[i] for i, key in enumerate(rnd.choice_keys)}
-    if any(k not in index for k in keys):
-        raise MatchError("Unknown choice for this round.")
-    if rnd.version.type != "multiple" and len(keys) != 1:
-        raise MatchError("This question takes exactly one choice.")
-    return sorted(index[k] for k in keys)
+    try:
+        return parse_pick(Deal.of(rnd.choice_order, rnd.choice_keys), keys,
+                          question_type=card(rnd.version_id).type)
+    except PickError as exc:
+        raise MatchError(str(exc)) from None
 
 
 def _record_answer(match: Match, rnd: Round, player: MatchPlayer, picked: list[int],
@@ -375,9 +373,7 @@ def _record_answer(match: Match, rnd: Round, player: MatchPlayer, picked: list[i
         if existing:
             return AnswerOutcome("repeat" if existing.picked == picked else "conflict",
                                  existing)
-    correct = sorted(rnd.version.choices.filter(is_correct=True).values_list("position",
-                                                                              flat=True))
-    is_correct = picked == correct
+    is_correct = pick_is_correct(card(rnd.version_id), picked)
     elapsed = (now - rnd.opens_at).total_seconds()
     points = speed_points(elapsed=elapsed, limit=round_seconds()) * rnd.multiplier \
         if is_correct else 0
@@ -426,15 +422,37 @@ def _close_round(match: Match, rnd: Round, now: datetime) -> None:
         state=Round.State.CLOSED, closed_at=now)
     if not closed:
         return
-    for answer in rnd.answers.all():
+    answers = list(rnd.answers.select_related("player"))
+    for answer in answers:
         MatchPlayer.objects.filter(pk=answer.player_id).update(score=F("score") + answer.points)
     _changed(match)
-    enqueue(skill_tasks.record_round_task, rnd.pk)  # the answers, and who let it time out
+    _teach(rnd, answers, closed_at=now)  # the answers, and who let it time out
     if not match.rounds.filter(number__gt=rnd.number).exists():
         _finish(match, Match.Reason.COMPLETED, now)
     else:
         enqueue(advance_task(), match.pk,
                 countdown=settings.MATCH_PAUSE_SECONDS * settings.PLAY_TIME_SCALE + 0.05)
+
+
+def _teach(rnd: Round, answers: list[RoundAnswer], *, closed_at: datetime | None) -> None:
+    """Hand a round's answers to skill tracking as data (one task per round), and once the round
+    is closed (`closed_at`), the humans who let it time out. Bots never count."""
+    limit_ms = round(round_seconds() * 1000)
+    facts = [AnswerFacts(
+        source_key=f"match:{rnd.pk}:{a.player_id}", user_id=a.player.user_id,
+        version_id=rnd.version_id, is_correct=a.is_correct, timed_out=False,
+        elapsed_ms=a.elapsed_ms, limit_ms=limit_ms, answered_at=a.created_at)
+        for a in answers if not a.player.is_bot and a.player.user_id]
+    if closed_at is not None:
+        answered = {a.player_id for a in answers}
+        facts += [AnswerFacts(
+            source_key=f"match:{rnd.pk}:{p.pk}", user_id=p.user_id, version_id=rnd.version_id,
+            is_correct=False, timed_out=True, elapsed_ms=None, limit_ms=0, answered_at=closed_at)
+            for p in MatchPlayer.objects.filter(match_id=rnd.match_id, is_bot=False,
+                                                user__isnull=False)
+            if p.pk not in answered]
+    if facts:
+        enqueue(skill_tasks.record_answers_task, [f.as_data() for f in facts])
 
 
 def _advance(match: Match, now: datetime) -> None:
@@ -502,7 +520,7 @@ def _finish(match: Match, reason: str, now: datetime, winner_player: MatchPlayer
         return
     unclosed = match.rounds.filter(number=match.current_round, state=Round.State.OPEN).first()
     if unclosed is not None:  # a claim mid-round: the answers already given still teach
-        enqueue(skill_tasks.record_round_task, unclosed.pk)
+        _teach(unclosed, list(unclosed.answers.select_related("player")), closed_at=None)
     players = list(match.players.select_related("user"))
     if winner_player is None and len(players) == 2 and players[0].score != players[1].score:
         winner_player = max(players, key=lambda p: p.score)

@@ -118,7 +118,13 @@ class QuizOut(serializers.Serializer):
     focus = serializers.CharField()
     score = serializers.IntegerField()
     streak = serializers.IntegerField()
+    answered = serializers.IntegerField(help_text="Questions closed so far")
     current = QuestionOut(allow_null=True)
+
+
+class QuizResultsOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    state = serializers.CharField()
     results = ResultOut(many=True)
 
 
@@ -137,8 +143,10 @@ def _error(exc: QuizError) -> Response:
     return Response({"detail": exc.message}, status=exc.status)
 
 
-def _attempt(request: Request, quiz_id) -> QuizAttempt:
-    return selectors.get_attempt_for(user=request.user, session=None, public_id=quiz_id)
+def _ref(request: Request, quiz_id) -> services.AttemptRef:
+    """The attempt the URL names, for the services to resolve with their first query (404 to
+    anyone but its owner)."""
+    return services.AttemptRef(quiz_id, selectors.attempt_owner(user=request.user, session=None))
 
 
 @extend_schema(methods=["POST"], request=QuizCreateInput,
@@ -173,8 +181,25 @@ def quiz_list(request: Request) -> Response:
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def quiz_detail(request: Request, quiz_id) -> Response:
-    attempt = services.quiz_refresh(attempt=_attempt(request, quiz_id))
-    return Response(selectors.attempt_state(attempt))
+    try:
+        attempt = services.quiz_refresh(attempt=_ref(request, quiz_id))
+    except QuizError as exc:
+        return _error(exc)
+    return Response(selectors.attempt_state(attempt, current=attempt.current_question))
+
+
+@extend_schema(responses={200: QuizResultsOut, 401: ErrorOut, 404: ErrorOut},
+               summary="The results of a quiz's closed questions (keys of questions you have "
+                       "in play elsewhere are withheld)")
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def quiz_results(request: Request, quiz_id) -> Response:
+    try:
+        attempt = services.quiz_refresh(attempt=_ref(request, quiz_id))
+    except QuizError as exc:
+        return _error(exc)
+    return Response({"id": str(attempt.public_id), "state": attempt.state,
+                     "results": selectors.attempt_results(attempt)})
 
 
 @extend_schema(request=AnswerInput,
@@ -185,11 +210,11 @@ def quiz_detail(request: Request, quiz_id) -> Response:
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def quiz_answer(request: Request, quiz_id) -> Response:
-    attempt = _attempt(request, quiz_id)
     data = AnswerInput(data=request.data)
     data.is_valid(raise_exception=True)
     try:
-        outcome = services.quiz_answer(attempt=attempt, number=data.validated_data["question"],
+        outcome = services.quiz_answer(attempt=_ref(request, quiz_id),
+                                       number=data.validated_data["question"],
                                        keys=data.validated_data["choices"])
     except QuizError as exc:
         return _error(exc)
@@ -199,9 +224,10 @@ def quiz_answer(request: Request, quiz_id) -> Response:
     if outcome.kind == "conflict":
         return Response({"detail": "This question was already answered differently; the first "
                                    "answer counts."}, status=status.HTTP_409_CONFLICT)
-    # The service returns the question loaded for its result and sets attempt.state.
+    # The service returns the question loaded for its result, with its attempt as it is now.
     return Response({"outcome": outcome.kind,
-                     **selectors.closed_question_result(attempt, outcome.question)})
+                     **selectors.closed_question_result(outcome.question.attempt,
+                                                        outcome.question)})
 
 
 @extend_schema(request=NextInput, responses={200: QuizOut, 400: ErrorOut, 404: ErrorOut},
@@ -209,8 +235,11 @@ def quiz_answer(request: Request, quiz_id) -> Response:
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def quiz_next(request: Request, quiz_id) -> Response:
-    attempt = _attempt(request, quiz_id)
     data = NextInput(data=request.data)
     data.is_valid(raise_exception=True)
-    attempt = services.quiz_next(attempt=attempt, number=data.validated_data["question"])
-    return Response(selectors.attempt_state(attempt))
+    try:
+        attempt = services.quiz_next(attempt=_ref(request, quiz_id),
+                                     number=data.validated_data["question"])
+    except QuizError as exc:
+        return _error(exc)
+    return Response(selectors.attempt_state(attempt, current=attempt.current_question))

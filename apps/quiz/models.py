@@ -39,6 +39,7 @@ class QuizAttempt(models.Model):
     score = models.PositiveIntegerField(default=0)
     streak = models.PositiveSmallIntegerField(default=0)
     current_number = models.PositiveSmallIntegerField(default=1)  # 1-based, the open or last one
+    question_count = models.PositiveSmallIntegerField(default=0)  # fixed when the attempt starts
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -83,6 +84,12 @@ class AttemptQuestion(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.state in (self.State.ANSWERED, self.State.MISSED)
+
+    @property
+    def deal(self):
+        from apps.play.deal import Deal
+
+        return Deal.of(self.choice_order, self.choice_keys)
 
 
 class QuizAnswer(models.Model):

@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from apps.bank.models import Citation
 from apps.core.holds import questions_in_play
+from apps.play.cards import card, cards
+from apps.play.present import question_closed, question_open
 from apps.quiz.models import AttemptQuestion, QuizAttempt
 
 SESSION_KEY = "quiz_attempts"
@@ -26,22 +28,23 @@ def get_attempt_for(*, user, session, public_id) -> QuizAttempt:
     """The attempt if it belongs to this user (or, for a visitor, to this browser session);
     404 for everyone else."""
     try:
-        attempt = QuizAttempt.objects.get(public_id=public_id)
-    except (QuizAttempt.DoesNotExist, ValueError, TypeError):
+        return QuizAttempt.objects.get(attempt_owner(user=user, session=session),
+                                       public_id=public_id)
+    except (QuizAttempt.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404("No such quiz.") from None
-    if attempt.user_id is not None:
-        if user is not None and user.is_authenticated and attempt.user_id == user.pk:
-            return attempt
-        raise Http404("No such quiz.")
-    if session is not None and str(attempt.public_id) in session_attempt_ids(session):
-        return attempt
-    raise Http404("No such quiz.")
 
 
-def _choices(aq: AttemptQuestion) -> list[tuple[str, Any]]:
-    by_position = {c.position: c for c in aq.version.choices.all()}
-    return [(key, by_position[pos]) for key, pos in zip(aq.choice_keys, aq.choice_order,
-                                                        strict=True)]
+def attempt_owner(*, user, session) -> Q:
+    """Who may touch an attempt, as a filter on QuizAttempt: the signed-in user's own attempts,
+    or a visitor's attempts remembered in this browser session. Used by every read and by the
+    services' locking reads, so that the access check and the lock are one query."""
+    owner = Q(pk__in=[])
+    if user is not None and user.is_authenticated:
+        owner |= Q(user=user)
+    ids = session_attempt_ids(session) if session is not None else []
+    if ids:
+        owner |= Q(public_id__in=ids, user=None)
+    return owner
 
 
 def remaining_ms(aq: AttemptQuestion) -> int:
@@ -52,33 +55,30 @@ def remaining_ms(aq: AttemptQuestion) -> int:
 
 def question_public(aq: AttemptQuestion) -> dict[str, Any]:
     """What a client may see of a question that is not closed for it: never the key."""
-    version = aq.version
     return {
         "number": aq.number,
         "state": aq.state,
-        "type": version.type,
-        "style": version.style,
-        "difficulty": version.difficulty,
-        "topics": [t.name for t in version.topics.all()],
-        "stem": version.stem,
-        "stem_html": version.stem_html,
-        "artifact": ({"kind": version.artifact_kind, "content": version.artifact_content}
-                     if version.artifact_kind else None),
-        "choices": [{"key": key, "text": choice.text} for key, choice in _choices(aq)],
+        **question_open(card(aq.version_id), aq.deal),
         "remaining_ms": remaining_ms(aq),
         "limit_ms": (int((aq.deadline - aq.sent_at).total_seconds() * 1000)
                      if aq.deadline and aq.sent_at else 0),
     }
 
 
+def _answer(aq: AttemptQuestion):
+    if aq.state != AttemptQuestion.State.ANSWERED:
+        return None
+    try:
+        return aq.answer
+    except AttemptQuestion.answer.RelatedObjectDoesNotExist:
+        return None
+
+
 def question_result(aq: AttemptQuestion) -> dict[str, Any]:
     """The key and the teaching, only for a question closed for this attempt."""
     if not aq.is_closed:
         raise ValueError("the key of an open question must not be shown")
-    answer = getattr(aq, "answer", None) if aq.state == AttemptQuestion.State.ANSWERED else None
-    picked_positions = set(answer.picked) if answer else set()
-    choices = _choices(aq)
-    version = aq.version
+    answer = _answer(aq)
     return {
         "number": aq.number,
         "state": aq.state,
@@ -86,16 +86,7 @@ def question_result(aq: AttemptQuestion) -> dict[str, Any]:
         "is_correct": bool(aq.is_correct),
         "points": aq.points,
         "elapsed_ms": answer.elapsed_ms if answer else None,
-        "picked": [key for key, c in choices if c.position in picked_positions],
-        "correct": [key for key, c in choices if c.is_correct],
-        "choices": [{"key": key, "text": c.text, "correct": c.is_correct,
-                     "picked": c.position in picked_positions,
-                     "misconception": c.misconception if c.position in picked_positions
-                     and not c.is_correct else ""} for key, c in choices],
-        "explanation": version.explanation,
-        "explanation_html": version.explanation_html,
-        "resources": [{"title": cit.resource.title, "url": cit.resource.url,
-                       "locator": cit.locator} for cit in version.citations.all()],
+        **question_closed(card(aq.version_id), aq.deal, answer.picked if answer else ()),
     }
 
 
@@ -116,7 +107,9 @@ def _in_play_elsewhere(attempt: QuizAttempt, session_attempt_ids) -> set[int]:
 
 
 def _result(aq: AttemptQuestion, in_play: set[int]) -> dict[str, Any]:
-    return question_withheld(aq) if aq.version.question_id in in_play else question_result(aq)
+    if card(aq.version_id).question_id in in_play:
+        return question_withheld(aq)
+    return question_result(aq)
 
 
 def closed_question_result(attempt: QuizAttempt, aq: AttemptQuestion, *,
@@ -126,25 +119,36 @@ def closed_question_result(attempt: QuizAttempt, aq: AttemptQuestion, *,
     return _result(aq, _in_play_elsewhere(attempt, session_attempt_ids))
 
 
-def attempt_questions(attempt: QuizAttempt, *, topics: bool = True):
-    """The attempt's questions with all that a client is shown of them: four queries (three
-    without `topics`, which only the open question's card shows, not a result)."""
-    related = ["version__choices",
-               Prefetch("version__citations", queryset=Citation.objects.select_related("resource"))]
-    if topics:
-        related.append("version__topics")
-    return attempt.questions.select_related("version", "answer").prefetch_related(*related)
+def attempt_questions(attempt: QuizAttempt):
+    """The attempt's questions with their answers, in one query; what they show comes from the
+    cards (apps.play.cards), loaded for all of them at once."""
+    questions = list(attempt.questions.select_related("answer"))
+    cards([q.version_id for q in questions])
+    return questions
 
 
-def attempt_state(attempt: QuizAttempt, *, session_attempt_ids=()) -> dict[str, Any]:
-    questions = list(attempt_questions(attempt))
-    in_play = _in_play_elsewhere(attempt, session_attempt_ids)
-    current = next((q for q in questions if q.number == attempt.current_number), None)
+def current_question(attempt: QuizAttempt) -> AttemptQuestion | None:
+    return attempt.questions.select_related("answer").filter(
+        number=attempt.current_number).first()
+
+
+def attempt_state(attempt: QuizAttempt, *, current: AttemptQuestion | None = None,
+                  session_attempt_ids=()) -> dict[str, Any]:
+    """The attempt as a client resumes it: the current question (its result once closed), the
+    score and how far along it is. Its size does not grow with the questions already answered:
+    their results are at `attempt_results()`. `current`: the current question if the caller has
+    it loaded (with its answer)."""
+    if current is None or current.number != attempt.current_number:
+        current = current_question(attempt)
+    in_play = (_in_play_elsewhere(attempt, session_attempt_ids)
+               if current is not None and current.is_closed else set())
+    answered = attempt.current_number - (0 if current is not None and current.is_closed else 1)
     return {
         "id": str(attempt.public_id),
         "mode": attempt.mode,
         "state": attempt.state,
-        "count": len(questions),
+        "count": attempt.question_count,
+        "answered": max(answered, 0),
         "seconds_per_question": attempt.seconds_per_question,
         "time_factor": attempt.time_factor,
         "focus": attempt.focus_label,
@@ -153,22 +157,27 @@ def attempt_state(attempt: QuizAttempt, *, session_attempt_ids=()) -> dict[str, 
         "current": (None if current is None else
                     {**question_public(current),
                      "result": _result(current, in_play) if current.is_closed else None}),
-        "results": [_result(q, in_play) for q in questions if q.is_closed],
     }
 
 
+def attempt_results(attempt: QuizAttempt, *, session_attempt_ids=()) -> list[dict[str, Any]]:
+    """The results of the attempt's closed questions, in order (keys withheld for questions the
+    learner has in play elsewhere)."""
+    in_play = _in_play_elsewhere(attempt, session_attempt_ids)
+    return [_result(q, in_play) for q in attempt_questions(attempt) if q.is_closed]
+
+
 def attempt_summary(attempt: QuizAttempt, *, session_attempt_ids=()) -> dict[str, Any]:
-    questions = list(attempt_questions(attempt))
+    questions = attempt_questions(attempt)
     in_play = _in_play_elsewhere(attempt, session_attempt_ids)
     answered = [q for q in questions if q.is_closed]
     correct = [q for q in answered if q.is_correct]
-    times = [q.answer.elapsed_ms for q in answered
-             if q.state == AttemptQuestion.State.ANSWERED and hasattr(q, "answer")]
+    times = [a.elapsed_ms for a in map(_answer, answered) if a is not None]
     per_topic: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for q in answered:
-        for topic in q.version.topics.all():
-            per_topic[topic.name][1] += 1
-            per_topic[topic.name][0] += 1 if q.is_correct else 0
+        for topic in card(q.version_id).topics:
+            per_topic[topic][1] += 1
+            per_topic[topic][0] += 1 if q.is_correct else 0
     return {
         "score": attempt.score,
         "count": len(questions),
@@ -181,7 +190,7 @@ def attempt_summary(attempt: QuizAttempt, *, session_attempt_ids=()) -> dict[str
                                                                      row["topic"])),
         "missed": [{**question_public(q), "result": _result(q, in_play)}
                    for q in answered if not q.is_correct],
-        "withheld": sum(1 for q in answered if q.version.question_id in in_play),
+        "withheld": sum(1 for q in answered if card(q.version_id).question_id in in_play),
     }
 
 

@@ -16,17 +16,21 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from apps.bank.models import Question, QuestionVersion
 from apps.bank.selectors import published_versions
 from apps.core.holds import questions_in_play
 from apps.core.tasks import enqueue
-from apps.quiz import selectors
+from apps.play.cards import card
+from apps.play.deal import PickError, deal_choices, parse_pick
+from apps.play.present import is_correct as pick_is_correct
+from apps.play.scoring import answer_points
 from apps.quiz.models import AttemptQuestion, QuizAnswer, QuizAttempt
-from apps.quiz.scoring import answer_points
 from apps.skills import tasks as skill_tasks
 from apps.skills.adaptive import adaptive_pick
+from apps.skills.services import AnswerFacts
 
 MIN_COUNT, MAX_COUNT = 5, 30
 MIN_SECONDS, MAX_SECONDS = 10, 60
@@ -39,6 +43,13 @@ class QuizError(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
+
+
+class QuizNotFound(QuizError):
+    """The attempt does not exist, or the caller may not touch it: a 404 like any outsider's."""
+
+    def __init__(self):
+        super().__init__("No such quiz.", status=404)
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,16 @@ class QuizSpec:
             raise QuizError("Mode must be speed or accuracy.")
         if self.difficulty is not None and self.difficulty not in (1, 2, 3):
             raise QuizError("Difficulty must be 1, 2 or 3.")
+
+
+@dataclass(frozen=True)
+class AttemptRef:
+    """An attempt named by a client: its public id and who may touch it (selectors.attempt_owner).
+    The services resolve it in the same locking query that reads the questions, so the access
+    check costs no query of its own; anyone else gets a 404."""
+
+    public_id: object
+    owner: Q
 
 
 @dataclass(frozen=True)
@@ -96,17 +117,24 @@ def _create(*, user, versions: list[QuestionVersion], spec: QuizSpec, time_facto
     attempt = QuizAttempt.objects.create(
         user=user if user is not None and user.is_authenticated else None, mode=spec.mode,
         kind=kind, seconds_per_question=spec.seconds, time_factor=time_factor,
-        focus_label=label[:200])
+        focus_label=label[:200], question_count=len(versions))
     rows = []
+    sizes = card_sizes([v.pk for v in versions])
     for number, version in enumerate(versions, start=1):
-        positions = list(range(version.choices.count()))
-        secrets.SystemRandom().shuffle(positions)
+        deal = deal_choices(sizes[version.pk])
         rows.append(AttemptQuestion(
-            attempt=attempt, number=number, version=version, choice_order=positions,
-            choice_keys=[secrets.token_urlsafe(8) for _ in positions]))
+            attempt=attempt, number=number, version=version, choice_order=list(deal.order),
+            choice_keys=list(deal.keys)))
     AttemptQuestion.objects.bulk_create(rows)
     _open(attempt=attempt, number=1, now=now)
     return attempt
+
+
+def card_sizes(version_ids: list[int]) -> dict[int, int]:
+    """How many choices each version has (one query for the cards not yet in memory)."""
+    from apps.play.cards import cards
+
+    return {vid: len(c.choices) for vid, c in cards(version_ids).items()}
 
 
 IN_PLAY_MESSAGE = ("These questions are in a quiz or match you have not finished yet: finish it "
@@ -198,125 +226,179 @@ def _open(*, attempt: QuizAttempt, number: int, now: datetime) -> None:
     attempt.current_number = number
 
 
-def _lock(attempt: QuizAttempt) -> QuizAttempt:
-    return QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
+def _scope(attempt: QuizAttempt | AttemptRef) -> dict:
+    if isinstance(attempt, QuizAttempt):
+        return {"attempt_id": attempt.pk}
+    return {"attempt__in": QuizAttempt.objects.filter(attempt.owner, public_id=attempt.public_id)}
 
 
-def _finish_if_done(attempt: QuizAttempt, now: datetime) -> bool:
-    """Finish the attempt when no question is left to play (idempotent). True when finished."""
-    if attempt.questions.exclude(state__in=[AttemptQuestion.State.ANSWERED,
-                                            AttemptQuestion.State.MISSED]).exists():
+def _locked_questions(attempt: QuizAttempt | AttemptRef, numbers: list[int]
+                      ) -> tuple[QuizAttempt, dict[int, AttemptQuestion]]:
+    """Lock the attempt's row and read questions `numbers` with their answers: one query. The
+    attempt comes back as the questions' `attempt`, fresh under the lock. 404 for an attempt the
+    caller may not touch; a number the attempt does not have is simply absent."""
+    rows = list(AttemptQuestion.objects.select_related("attempt", "answer")
+                .select_for_update(of=("attempt",))
+                .filter(number__in=numbers, **_scope(attempt)))
+    if rows:
+        locked = rows[0].attempt
+        for row in rows[1:]:
+            row.attempt = locked
+        return locked, {row.number: row for row in rows}
+    try:  # no such question: name the attempt (and take its lock) to say which error it is
+        if isinstance(attempt, QuizAttempt):
+            locked = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
+        else:
+            locked = QuizAttempt.objects.select_for_update().get(
+                attempt.owner, public_id=attempt.public_id)
+    except (QuizAttempt.DoesNotExist, ValueError, TypeError):
+        raise QuizNotFound() from None
+    return locked, {}
+
+
+def _facts(attempt: QuizAttempt, aq: AttemptQuestion, *, answer: QuizAnswer | None,
+           now: datetime) -> dict:
+    """What skills learn from one closed question (apps.skills takes it as data)."""
+    return AnswerFacts(
+        source_key=f"quiz:{aq.pk}", user_id=attempt.user_id, version_id=aq.version_id,
+        is_correct=bool(answer and answer.is_correct), timed_out=answer is None,
+        elapsed_ms=answer.elapsed_ms if answer else None,
+        limit_ms=round(limit_seconds(attempt) * 1000),
+        answered_at=now).as_data()
+
+
+def _close_if_overdue(attempt: QuizAttempt, aq: AttemptQuestion | None, now: datetime) -> bool:
+    """Idempotent: the open question `aq`, if past its deadline plus grace, becomes missed (the
+    streak breaks, the attempt finishes after its last question). Holds the attempt's lock;
+    updates `attempt` and `aq` in memory. True if it closed it."""
+    if aq is None or aq.state != AttemptQuestion.State.OPEN or aq.deadline is None \
+            or aq.deadline >= now - _grace():
         return False
-    QuizAttempt.objects.filter(pk=attempt.pk, state=QuizAttempt.State.ACTIVE).update(
-        state=QuizAttempt.State.FINISHED, finished_at=now)
+    closed = AttemptQuestion.objects.filter(pk=aq.pk, state=AttemptQuestion.State.OPEN).update(
+        state=AttemptQuestion.State.MISSED, closed_at=now, is_correct=False, points=0)
+    if not closed:
+        return False
+    aq.state, aq.closed_at, aq.is_correct, aq.points = (AttemptQuestion.State.MISSED, now,
+                                                        False, 0)
+    fields = {"streak": 0}
+    if aq.number >= attempt.question_count:
+        fields.update(state=QuizAttempt.State.FINISHED, finished_at=now)
+    QuizAttempt.objects.filter(pk=attempt.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(attempt, name, value)
+    if attempt.user_id:  # a timeout counts as a wrong answer for skill tracking
+        enqueue(skill_tasks.record_answers_task, [_facts(attempt, aq, answer=None, now=now)])
     return True
 
 
-def _close_if_overdue(attempt: QuizAttempt, now: datetime) -> None:
-    """Idempotent: only an open question past its deadline plus grace becomes missed."""
-    closed = AttemptQuestion.objects.filter(
-        attempt=attempt, state=AttemptQuestion.State.OPEN, deadline__lt=now - _grace()
-    ).update(state=AttemptQuestion.State.MISSED, closed_at=now, is_correct=False, points=0)
-    if closed:
-        QuizAttempt.objects.filter(pk=attempt.pk).update(streak=0)
-        _finish_if_done(attempt, now)
-        if attempt.user_id:  # timeouts count as wrong answers for skill tracking
-            enqueue(skill_tasks.record_quiz_timeouts_task, attempt.pk)
+def quiz_refresh(*, attempt: QuizAttempt | AttemptRef) -> QuizAttempt:
+    """Close the current question if its time is up (close-on-read) and return the attempt,
+    with `current_question` set to its current question (loaded with its answer). Reads without
+    a lock; takes the lock only when there is something to close."""
+    scope = _scope(attempt)
+    current = (AttemptQuestion.objects.select_related("attempt", "answer")
+               .filter(number=F("attempt__current_number"), **scope).first())
+    if current is None:
+        raise QuizNotFound()
+    found = current.attempt
+    if current.state == AttemptQuestion.State.OPEN and current.deadline is not None \
+            and current.deadline < timezone.now() - _grace():
+        with transaction.atomic():
+            found, questions = _locked_questions(found, [found.current_number])
+            current = questions.get(found.current_number)
+            _close_if_overdue(found, current, timezone.now())
+    found.current_question = current
+    return found
 
 
-def quiz_refresh(*, attempt: QuizAttempt) -> QuizAttempt:
-    """Close the current question if its time is up (close-on-read) and return fresh state."""
-    with transaction.atomic():
-        locked = _lock(attempt)
-        _close_if_overdue(locked, timezone.now())
-    return QuizAttempt.objects.get(pk=attempt.pk)
-
-
-def quiz_next(*, attempt: QuizAttempt, number: int) -> QuizAttempt:
+def quiz_next(*, attempt: QuizAttempt | AttemptRef, number: int) -> QuizAttempt:
     """Open question `number + 1` once question `number` is closed. Idempotent: a repeated or
-    stale request (another tab already moved on) changes nothing."""
+    stale request (another tab already moved on) changes nothing. Returns the attempt with
+    `current_question` set. Holds the attempt's lock."""
     with transaction.atomic():
-        locked = _lock(attempt)
+        locked, questions = _locked_questions(attempt, [number, number + 1])
         now = timezone.now()
-        _close_if_overdue(locked, now)
-        current = locked.questions.get(number=locked.current_number)
-        if number == locked.current_number and current.is_closed:
-            if locked.questions.filter(number=number + 1).exists():
+        here, following = questions.get(number), questions.get(number + 1)
+        if number == locked.current_number and here is not None:
+            _close_if_overdue(locked, here, now)
+            if here.is_closed and following is not None:
                 _open(attempt=locked, number=number + 1, now=now)
-    return QuizAttempt.objects.get(pk=attempt.pk)
+                following.state, following.sent_at = AttemptQuestion.State.OPEN, now
+                following.deadline = now + timedelta(seconds=limit_seconds(locked))
+    current = questions.get(locked.current_number)
+    if current is None:  # a stale number far from the current one: read the current question
+        return quiz_refresh(attempt=locked)
+    locked.current_question = current
+    return locked
 
 
-def _parse_pick(question: AttemptQuestion, keys: list[str]) -> list[int]:
-    if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
-        raise QuizError("Pick at least one choice.")
-    if len(set(keys)) != len(keys):
-        raise QuizError("A choice is listed twice.")
-    index = {key: question.choice_order[i] for i, key in enumerate(question.choice_keys)}
-    unknown = [k for k in keys if k not in index]
-    if unknown:
-        raise QuizError("Unknown choice for this question.")
-    if question.version.type != "multiple" and len(keys) != 1:
-        raise QuizError("This question takes exactly one choice.")
-    return sorted(index[k] for k in keys)
-
-
-def quiz_answer(*, attempt: QuizAttempt, number: int, keys: list[str]) -> AnswerOutcome:
+def quiz_answer(*, attempt: QuizAttempt | AttemptRef, number: int, keys: list[str]
+                ) -> AnswerOutcome:
     """Score the one answer to question `number`. Holds the attempt's row lock; the one-to-one
-    QuizAnswer is the database's guarantee against a second score.
+    QuizAnswer is the database's guarantee against a second score (should it ever be hit, the
+    whole transaction rolls back and the answer is read again as a repeat or a conflict).
 
-    The question comes back with everything its result shows (version, choices, topics,
-    citations, the answer) loaded once, its fields updated in memory: the caller renders the
-    result without reading it again. `attempt.state` is set to the attempt's state after it."""
+    The question comes back with its answer and its `attempt` (updated in memory: score,
+    streak, state): the caller renders the result without reading again."""
+    try:
+        return _answer(attempt, number, keys)
+    except IntegrityError:
+        return _answer(attempt, number, keys)
+
+
+def _answer(attempt: QuizAttempt | AttemptRef, number: int, keys: list[str]) -> AnswerOutcome:
     with transaction.atomic():
-        locked = _lock(attempt)
+        locked, questions = _locked_questions(attempt, [number])
         now = timezone.now()
-        question = selectors.attempt_questions(locked, topics=False).filter(number=number).first()
+        question = questions.get(number)
         if question is None:
             raise QuizError(f"This quiz has no question {number}.", status=404)
-        picked = _parse_pick(question, keys)
-        attempt.state = locked.state
+        if isinstance(attempt, QuizAttempt):
+            attempt.state = locked.state
+        the_card = card(question.version_id)
+        try:
+            picked = parse_pick(question.deal, keys, question_type=the_card.type)
+        except PickError as exc:
+            raise QuizError(str(exc)) from None
         if question.state == AttemptQuestion.State.ANSWERED:
             same = question.answer.picked == picked
             return AnswerOutcome("repeat" if same else "conflict", question)
         if question.state == AttemptQuestion.State.PENDING:
             raise QuizError("This question is not open yet.", status=409)
-        late = (question.state == AttemptQuestion.State.MISSED or (
-            question.deadline is not None and question.deadline < now - _grace()))
-        if late:  # only the open question can be overdue: nothing to close otherwise
-            _close_if_overdue(locked, now)
-            question.refresh_from_db(fields=["state", "closed_at", "is_correct", "points"])
-            attempt.state = QuizAttempt.objects.values_list("state", flat=True).get(pk=locked.pk)
+        if question.state == AttemptQuestion.State.MISSED or _close_if_overdue(
+                locked, question, now):
+            _sync(attempt, locked)
             return AnswerOutcome("late", question)
-        choices = list(question.version.choices.all())  # prefetched: no query
-        correct = sorted(c.position for c in choices if c.is_correct)
-        is_correct = picked == correct
+        correct = pick_is_correct(the_card, picked)
         elapsed = (now - question.sent_at).total_seconds()
-        streak = locked.streak + 1 if is_correct else 0
-        points = answer_points(mode=locked.mode, correct=is_correct, elapsed=elapsed,
+        streak = locked.streak + 1 if correct else 0
+        points = answer_points(mode=locked.mode, correct=correct, elapsed=elapsed,
                                limit=limit_seconds(locked), streak=streak)
-        try:
-            with transaction.atomic():
-                answer = QuizAnswer.objects.create(
-                    question=question, picked=picked, is_correct=is_correct, points=points,
-                    elapsed_ms=round(elapsed * 1000))
-        except IntegrityError:  # lost a race that the lock should have prevented; be safe
-            question = selectors.attempt_questions(locked, topics=False).get(pk=question.pk)
-            return AnswerOutcome("repeat" if question.answer.picked == picked else "conflict",
-                                 question)
-        if locked.user_id:
-            enqueue(skill_tasks.record_quiz_question_task, question.pk)
-        updated = AttemptQuestion.objects.filter(
-            pk=question.pk, state=AttemptQuestion.State.OPEN
-        ).update(state=AttemptQuestion.State.ANSWERED, closed_at=now, is_correct=is_correct,
-                 points=points)
-        assert updated == 1, "the attempt lock guarantees the question is still open"
-        QuizAttempt.objects.filter(pk=locked.pk).update(score=locked.score + points,
-                                                         streak=streak)
+        answer = QuizAnswer.objects.create(question=question, picked=picked, is_correct=correct,
+                                           points=points, elapsed_ms=round(elapsed * 1000))
+        AttemptQuestion.objects.filter(pk=question.pk).update(
+            state=AttemptQuestion.State.ANSWERED, closed_at=now, is_correct=correct,
+            points=points)
+        fields = {"score": locked.score + points, "streak": streak}
+        if number >= locked.question_count:  # questions open in order: the last one ends it
+            fields.update(state=QuizAttempt.State.FINISHED, finished_at=now)
+        QuizAttempt.objects.filter(pk=locked.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        _sync(attempt, locked)
         question.state, question.closed_at = AttemptQuestion.State.ANSWERED, now
-        question.is_correct, question.points, question.answer = is_correct, points, answer
-        if _finish_if_done(locked, now):
-            attempt.state = QuizAttempt.State.FINISHED
+        question.is_correct, question.points, question.answer = correct, points, answer
+        if locked.user_id:
+            enqueue(skill_tasks.record_answers_task,
+                    [_facts(locked, question, answer=answer, now=now)])
     return AnswerOutcome("accepted", question)
+
+
+def _sync(attempt: QuizAttempt | AttemptRef, locked: QuizAttempt) -> None:
+    """Callers holding a QuizAttempt see its new score, streak and state."""
+    if isinstance(attempt, QuizAttempt) and attempt is not locked:
+        for name in ("score", "streak", "state", "finished_at", "current_number"):
+            setattr(attempt, name, getattr(locked, name))
 
 
 def quiz_claim(*, user, public_ids: list[str]) -> int:

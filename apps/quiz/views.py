@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,6 +31,19 @@ def _remember(request: HttpRequest, attempt: QuizAttempt) -> None:
 def _attempt(request: HttpRequest, public_id) -> QuizAttempt:
     return selectors.get_attempt_for(user=request.user, session=request.session,
                                      public_id=public_id)
+
+
+def _ref(request: HttpRequest, public_id) -> services.AttemptRef:
+    """The attempt the URL names, resolved by the service's first query (404 to outsiders)."""
+    return services.AttemptRef(public_id, selectors.attempt_owner(user=request.user,
+                                                                  session=request.session))
+
+
+def _refresh(request: HttpRequest, public_id) -> QuizAttempt:
+    try:
+        return services.quiz_refresh(attempt=_ref(request, public_id))
+    except services.QuizNotFound:
+        raise Http404("No such quiz.") from None
 
 
 def _start(request: HttpRequest, spec: QuizSpec) -> HttpResponse:
@@ -69,7 +82,8 @@ def _render_play(request: HttpRequest, attempt: QuizAttempt, status: int = 200,
     context = {
         "attempt": attempt, "notice": notice,
         "state": selectors.attempt_state(
-            attempt, session_attempt_ids=selectors.session_attempt_ids(request.session)),
+            attempt, current=getattr(attempt, "current_question", None),
+            session_attempt_ids=selectors.session_attempt_ids(request.session)),
         "grace_ms": int(settings.QUIZ_GRACE_SECONDS * settings.PLAY_TIME_SCALE * 1000),
         "play_url": reverse("quiz:play", args=[attempt.public_id]),
     }
@@ -78,7 +92,7 @@ def _render_play(request: HttpRequest, attempt: QuizAttempt, status: int = 200,
 
 @require_GET
 def play(request: HttpRequest, public_id) -> HttpResponse:
-    attempt = services.quiz_refresh(attempt=_attempt(request, public_id))
+    attempt = _refresh(request, public_id)
     return _render_play(request, attempt)
 
 
@@ -91,23 +105,28 @@ def _number(request: HttpRequest) -> int | None:
 
 @require_POST
 def answer(request: HttpRequest, public_id) -> HttpResponse:
-    attempt = _attempt(request, public_id)
     number = _number(request)
-    notice, status = "", 200
+    notice, status, attempt = "", 200, None
     if number is None:
         notice, status = "That answer did not say which question it was for.", 400
     else:
         try:
-            outcome = services.quiz_answer(attempt=attempt, number=number,
+            outcome = services.quiz_answer(attempt=_ref(request, public_id), number=number,
                                            keys=request.POST.getlist("choice"))
+        except services.QuizNotFound:
+            raise Http404("No such quiz.") from None
         except QuizError as exc:
             notice, status = exc.message, exc.status
         else:
+            attempt = outcome.question.attempt
+            if outcome.question.number == attempt.current_number:
+                attempt.current_question = outcome.question
             if outcome.kind == "late":
                 notice = "Time was up before your answer arrived, so it was not counted."
             elif outcome.kind == "conflict":
                 notice = "You already answered this question; your first answer counts."
-    attempt.refresh_from_db()
+    if attempt is None:
+        attempt = _refresh(request, public_id)
     if not request.headers.get("HX-Request"):
         if notice:
             messages.warning(request, notice)
@@ -118,10 +137,13 @@ def answer(request: HttpRequest, public_id) -> HttpResponse:
 
 @require_POST
 def next_question(request: HttpRequest, public_id) -> HttpResponse:
-    attempt = _attempt(request, public_id)
     number = _number(request)
-    if number is not None:
-        attempt = services.quiz_next(attempt=attempt, number=number)
+    try:
+        attempt = (services.quiz_next(attempt=_ref(request, public_id), number=number)
+                   if number is not None else services.quiz_refresh(
+                       attempt=_ref(request, public_id)))
+    except services.QuizNotFound:
+        raise Http404("No such quiz.") from None
     if attempt.state == QuizAttempt.State.FINISHED:
         url = reverse("quiz:results", args=[attempt.public_id])
         if request.headers.get("HX-Request"):
@@ -136,7 +158,7 @@ def next_question(request: HttpRequest, public_id) -> HttpResponse:
 
 @require_GET
 def results(request: HttpRequest, public_id) -> HttpResponse:
-    attempt = services.quiz_refresh(attempt=_attempt(request, public_id))
+    attempt = _refresh(request, public_id)
     if attempt.state != QuizAttempt.State.FINISHED:
         return redirect("quiz:play", public_id=attempt.public_id)
     return render(request, "quiz/results.html",

@@ -53,6 +53,14 @@ class AnswerFacts:
     limit_ms: int
     answered_at: datetime
 
+    def as_data(self) -> dict:
+        """A JSON-safe dict, for a task's arguments."""
+        return {**self.__dict__, "answered_at": self.answered_at.isoformat()}
+
+    @classmethod
+    def from_data(cls, data: dict) -> AnswerFacts:
+        return cls(**{**data, "answered_at": datetime.fromisoformat(data["answered_at"])})
+
 
 def _locked_estimates(user_id: int, refs: list[tuple[str, int]]) -> dict:
     """Lock all of the learner's estimate rows (the overall row always exists, so there is
@@ -181,80 +189,13 @@ def _calibrate(estimates: dict, refs: list[tuple[str, int]], version: QuestionVe
     return predicted
 
 
-# --- Loaders: a play record in, AnswerFacts out ------------------------------------------------
+# --- Play modes hand their answers over as data --------------------------------------------------
 
-def skill_record_quiz_question(*, attempt_question_id: int) -> AnswerEvent | None:
-    """Record an answered or timed-out quiz question of a signed-in learner."""
-    from apps.quiz.models import AttemptQuestion
-    from apps.quiz.services import limit_seconds
-
-    aq = (AttemptQuestion.objects.select_related("attempt", "answer")
-          .filter(pk=attempt_question_id).first())
-    if aq is None or aq.attempt.user_id is None or not aq.is_closed:
-        return None
-    answer = getattr(aq, "answer", None) if aq.state == AttemptQuestion.State.ANSWERED else None
-    return skill_record_answer(facts=AnswerFacts(
-        source_key=f"quiz:{aq.pk}", user_id=aq.attempt.user_id, version_id=aq.version_id,
-        is_correct=bool(aq.is_correct), timed_out=answer is None,
-        elapsed_ms=answer.elapsed_ms if answer else None,
-        limit_ms=round(limit_seconds(aq.attempt) * 1000),
-        answered_at=answer.created_at if answer else aq.closed_at))
-
-
-def skill_record_quiz_timeouts(*, attempt_id: int) -> int:
-    from apps.quiz.models import AttemptQuestion
-
-    ids = AttemptQuestion.objects.filter(attempt_id=attempt_id, attempt__user__isnull=False,
-                                         state=AttemptQuestion.State.MISSED
-                                         ).values_list("pk", flat=True)
-    return sum(1 for pk in ids if skill_record_quiz_question(attempt_question_id=pk))
-
-
-def skill_record_match_answer(*, round_answer_id: int) -> AnswerEvent | None:
-    from apps.matches.models import RoundAnswer
-    from apps.matches.services import round_seconds
-
-    answer = (RoundAnswer.objects.select_related("round", "player")
-              .filter(pk=round_answer_id).first())
-    if answer is None or answer.player.is_bot or answer.player.user_id is None:
-        return None
-    return skill_record_answer(facts=AnswerFacts(
-        source_key=f"match:{answer.round_id}:{answer.player_id}",
-        user_id=answer.player.user_id, version_id=answer.round.version_id,
-        is_correct=answer.is_correct, timed_out=False, elapsed_ms=answer.elapsed_ms,
-        limit_ms=round(round_seconds() * 1000), answered_at=answer.created_at))
-
-
-def skill_record_round(*, round_id: int) -> int:
-    """Everything a match round teaches, in one task: each human's answer, and once the round
-    is closed, the humans who let it time out. One task per round rather than one per answer
-    (bench/match_latency.py: with 100 matches the worker's per-task cost was a quarter of the
-    machine). Idempotent: each answer and miss is recorded once whatever the retries."""
-    from apps.matches.models import RoundAnswer
-
-    recorded = 0
-    for answer_id in RoundAnswer.objects.filter(round_id=round_id).values_list("pk", flat=True):
-        recorded += bool(skill_record_match_answer(round_answer_id=answer_id))
-    return recorded + skill_record_round_misses(round_id=round_id)
-
-
-def skill_record_round_misses(*, round_id: int) -> int:
-    """The human players who did not answer a closed round missed it."""
-    from apps.matches.models import MatchPlayer, Round
-
-    rnd = Round.objects.filter(pk=round_id, state=Round.State.CLOSED).first()
-    if rnd is None:
-        return 0
-    players = (MatchPlayer.objects.filter(match_id=rnd.match_id, is_bot=False,
-                                          user__isnull=False)
-               .exclude(answers__round=rnd))
-    recorded = 0
-    for player in players:
-        recorded += bool(skill_record_answer(facts=AnswerFacts(
-            source_key=f"match:{rnd.pk}:{player.pk}", user_id=player.user_id,
-            version_id=rnd.version_id, is_correct=False, timed_out=True, elapsed_ms=None,
-            limit_ms=0, answered_at=rnd.closed_at)))
-    return recorded
+def skill_record_answers(*, facts: list[AnswerFacts]) -> int:
+    """Record a batch of answers (a quiz answer, a quiz timeout, a closed match round or live
+    question). The play modes build the facts when they close a question and pass them as data,
+    so this app never imports theirs. Idempotent per `source_key`; returns how many were new."""
+    return sum(1 for f in facts if skill_record_answer(facts=f))
 
 
 def leaderboard_preference_set(*, user, hide_name: bool) -> LeaderboardPreference:

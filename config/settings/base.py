@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.bank",
     "apps.audit",
+    "apps.play",
     "apps.quiz",
     "apps.matches",
     "apps.skills",
@@ -160,6 +161,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "match-sweep": {"task": "matches.sweep", "schedule": 2.0},
     # Uploads never applied hold whole files: keep them a day.
     "purge-import-drafts": {"task": "packs.purge_drafts", "schedule": 3600.0},
+    # Expired API tokens (a request only checks its own token's expiry).
+    "purge-expired-tokens": {"task": "accounts.purge_tokens", "schedule": 3600.0},
 }
 
 # --- Auth --------------------------------------------------------------------------------------
@@ -230,7 +233,7 @@ STORAGES = {
 # --- API -----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "apps.accounts.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

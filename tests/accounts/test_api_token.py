@@ -66,3 +66,22 @@ def test_an_expired_token_is_refused(client, world):
 
 def test_me_needs_authentication(client):
     assert client.get("/api/v1/me/").status_code == 401
+
+
+def test_an_expired_token_is_refused_and_deleted_and_the_beat_purges_the_others(client, world):
+    from apps.accounts.tasks import purge_tokens_task
+
+    live = obtain(client).json()["token"]
+    expired = obtain(client).json()["token"]
+    stale = obtain(client).json()["token"]
+    AuthToken.objects.filter(token_key__in=[expired[:15], stale[:15]]).update(
+        expiry=timezone.now() - timedelta(minutes=1))
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {expired}").status_code == 401
+    assert AuthToken.objects.filter(user=world["learner"]).count() == 2  # its own row went
+    # A request with a live token does not sweep the others (no query per request for that) ...
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {live}").status_code == 200
+    assert AuthToken.objects.filter(user=world["learner"]).count() == 2
+    # ... the hourly beat task does.
+    assert purge_tokens_task() == 1
+    assert AuthToken.objects.filter(user=world["learner"]).count() == 1
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {live}").status_code == 200

@@ -125,7 +125,7 @@ def test_a_broker_that_is_down_never_fails_a_committed_answer(client, world, sma
         raise ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
 
     settings.CELERY_ENABLED = True
-    monkeypatch.setattr(skill_tasks.record_quiz_question_task, "apply_async", broker_down)
+    monkeypatch.setattr(skill_tasks.record_answers_task, "apply_async", broker_down)
     attempt = quiz_start(user=world["learner"], spec=QuizSpec(count=5))
     question = attempt.questions.select_related("version").get(number=1)
     client.force_login(world["learner"])

@@ -126,7 +126,7 @@ def test_a_finished_quiz_hides_keys_the_learner_still_has_to_play(client, world,
     _assert_teaching_absent(page.content, held)
     api = APIClient()
     api.force_authenticate(world["learner"])
-    state = api.get(f"/api/v1/quizzes/{practice.public_id}/").json()
+    state = api.get(f"/api/v1/quizzes/{practice.public_id}/results/").json()
     withheld = [r for r in state["results"] if r.get("withheld")]
     assert len(withheld) == len(FIXED)
     assert all(set(r) == {"number", "state", "withheld", "timed_out", "points"}
@@ -141,7 +141,7 @@ def test_a_finished_quiz_hides_keys_the_learner_still_has_to_play(client, world,
     _assert_teaching_absent(again.content, held)
     # Once the assignment is over, the practice quiz teaches again.
     _play_through(graded)
-    state = api.get(f"/api/v1/quizzes/{practice.public_id}/").json()
+    state = api.get(f"/api/v1/quizzes/{practice.public_id}/results/").json()
     assert not any(r.get("withheld") for r in state["results"])
 
 

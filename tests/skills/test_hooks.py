@@ -23,7 +23,7 @@ def test_a_quiz_answer_is_recorded_for_a_signed_in_learner(small_bank, world, ru
     attempt = quiz_start(user=world["learner"], spec=QuizSpec(count=5))
     aq = current(attempt)
     quiz_answer(attempt=attempt, number=1, keys=key_of(aq))
-    assert run_hooks() == ["skills.record_quiz_question"]
+    assert run_hooks() == ["skills.record_answers"]
     event = AnswerEvent.objects.get()
     assert (event.user, event.source_key, event.is_correct, event.first) == (
         world["learner"], f"quiz:{aq.pk}", True, True)
@@ -47,7 +47,7 @@ def test_a_timed_out_quiz_question_counts_as_wrong(small_bank, world, run_hooks)
     AttemptQuestion.objects.filter(attempt=attempt, number=1).update(
         deadline=timezone.now() - timedelta(minutes=5))
     quiz_refresh(attempt=attempt)
-    assert run_hooks() == ["skills.record_quiz_timeouts"]
+    assert run_hooks() == ["skills.record_answers"]
     event = AnswerEvent.objects.get()
     assert event.timed_out and not event.is_correct and event.first
     assert ReviewCard.objects.filter(user=world["learner"]).count() == 1
@@ -62,14 +62,18 @@ def test_a_match_records_the_human_and_never_the_bot(small_bank, world, run_hook
     bot_answer(match_id=match.pk, number=1)
     match_answer(match=match, user=world["learner"], number=1, keys=keys(rnd))
     # One task per round, sent when the round closes (here: both have answered).
-    assert run_hooks() == ["skills.record_round"]
+    assert run_hooks() == ["skills.record_answers"]
     assert list(AnswerEvent.objects.values_list("user__username", "is_correct")) == [
         ("learner", True)]
     assert RoundAnswer.objects.filter(round=rnd).count() == 2
     # A retried task records nothing twice.
-    from apps.skills.services import skill_record_round
+    from apps.skills.tasks import record_answers_task
 
-    assert skill_record_round(round_id=rnd.pk) == 0
+    facts = [{"source_key": f"match:{rnd.pk}:{p.pk}", "user_id": p.user_id,
+              "version_id": rnd.version_id, "is_correct": True, "timed_out": False,
+              "elapsed_ms": 1000, "limit_ms": 20_000, "answered_at": "2026-12-05T10:00:00+00:00"}
+             for p in match.players.filter(is_bot=False)]
+    assert record_answers_task(facts) == 0
     assert AnswerEvent.objects.count() == 1
 
 
@@ -87,7 +91,7 @@ def test_an_answer_in_a_round_cut_short_by_a_claim_still_counts(small_bank, worl
         last_seen_at=timezone.now() - timedelta(seconds=settings.MATCH_CLAIM_AFTER_SECONDS + 1),
         connections=0)
     match_claim(match=match, user=world["learner"])
-    assert run_hooks() == ["skills.record_round"]
+    assert run_hooks() == ["skills.record_answers"]
     assert list(AnswerEvent.objects.values_list("user__username", "is_correct",
                                                 "timed_out")) == [("learner", True, False)]
 
@@ -101,7 +105,7 @@ def test_a_match_round_the_human_let_time_out_counts_as_wrong(small_bank, world,
     expire_round(match)
     match_advance(match_id=match.pk)
     assert current_round(match).state == "closed"
-    assert run_hooks() == ["skills.record_round"]
+    assert run_hooks() == ["skills.record_answers"]
     event = AnswerEvent.objects.get()
     assert (event.user, event.timed_out, event.is_correct) == (world["learner"], True, False)
 

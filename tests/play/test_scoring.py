@@ -1,6 +1,6 @@
 import pytest
 
-from apps.quiz.scoring import answer_points, speed_points, streak_bonus
+from apps.play.scoring import answer_points, speed_points, streak_bonus
 
 
 @pytest.mark.parametrize(("elapsed", "limit", "points"), [

@@ -1,4 +1,4 @@
-"""Points for one answer. Pure functions, shared by the speed quiz and head-to-head."""
+"""Points for one answer. Pure functions, shared by every play mode (speed quiz, head-to-head, live games)."""
 
 from __future__ import annotations
 
