@@ -1,4 +1,4 @@
-# The platform's image: web (daphne, HTTP + websockets), Celery worker and beat share it.
+# The platform's image: web (gunicorn, HTTP), ws (daphne, websockets), Celery worker and beat.
 # Pinned by digest: python:3.11-slim-bookworm (Python 3.11.16) as docker-library/repo-info
 # recorded it at commit 33a22f41ac7bf613bc03380b0317536a9a7fb5e8.
 FROM python:3.11-slim-bookworm@sha256:0bee7276f83efd4a1ee05bbbf4281d95ed28e079220a9457f25a93e3f1e3c31b
@@ -25,4 +25,4 @@ RUN DJANGO_SECRET_KEY=build-only-$(python -c "import secrets; print(secrets.toke
 
 USER arena
 EXPOSE 8000
-CMD ["daphne", "--bind", "0.0.0.0", "--port", "8000", "config.asgi:application"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]

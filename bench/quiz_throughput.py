@@ -1,13 +1,15 @@
 """Speed-quiz throughput against a floor measured in the same run.
 
 N learners play whole quizzes over keep-alive HTTP (the API: answer the open question, move
-on, start a new quiz when one ends) for a fixed time against the platform served by daphne;
+on, start a new quiz when one ends) for a fixed time against the platform served as the
+deployment serves HTTP (gunicorn, gthread workers; `--server daphne` for the ASGI path);
 then the same N clients POST to the floor (bench/floor: one INSERT per POST, the same server,
 the same database engine, the same process count) for the same time. It prints requests/s,
 answers/s, p50/p99 latency and server CPU per request (from /proc, the web processes, plus the
 worker on the full stack) for both, and the ratios. Loopback only; loops are bounded in time.
 
     .venv/bin/python bench/quiz_throughput.py [--learners 16] [--seconds 20] [--web 1]
+        [--server gunicorn|daphne] [--profile FILE]  (py-spy on PATH)
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/quiz_throughput.py
 
 Query counts per request are measured by tests/quiz/test_query_counts.py. Nothing is asserted.
@@ -54,10 +56,36 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
     raise RuntimeError("the server did not start")
 
 
-def serve(app: str, port: int, processes: int, env: dict, log) -> list[subprocess.Popen]:
+def children(pids: list[int]) -> list[int]:
+    """The processes and their children (gunicorn's workers), from /proc."""
+    found = list(pids)
+    for pid in pids:
+        try:
+            found += [int(c) for c in
+                      Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def serve(project: str, port: int, processes: int, env: dict, log, server: str
+          ) -> list[subprocess.Popen]:
+    """`server`: "daphne" (ASGI, `processes` daphne processes sharing one socket) or "gunicorn"
+    (WSGI, a master and `processes` gthread workers), as the deployment serves HTTP."""
+    if server == "gunicorn":
+        servers = [subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", f"{project}.wsgi:application", "--bind",
+             f"127.0.0.1:{port}", "--workers", str(processes), "--worker-class", "gthread",
+             "--threads", env.get("WEB_THREADS", "8"), "--backlog", "1024",
+             "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)]
+        wait_for_port(port)
+        time.sleep(0.5 + 0.3 * processes)  # the workers boot after the master binds
+        return servers
     listener = socket.create_server(("127.0.0.1", port), backlog=1024)
     servers = [subprocess.Popen(
-        [sys.executable, "-m", "daphne", "--fd", str(listener.fileno()), app],
+        [sys.executable, "-m", "daphne", "--fd", str(listener.fileno()),
+         f"{project}.asgi:application"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
         pass_fds=[listener.fileno()]) for _ in range(processes)]
     listener.close()
@@ -176,7 +204,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--web", type=int, default=1, help="daphne processes, for both")
+    parser.add_argument("--web", type=int, default=1, help="web processes, for both")
+    parser.add_argument("--server", choices=["daphne", "gunicorn"], default="gunicorn",
+                        help="HTTP server for both: daphne (ASGI) or gunicorn (WSGI, gthread)")
     parser.add_argument("--port", type=int, default=8775)
     parser.add_argument("--profile", metavar="FILE",
                         help="record the platform's first web process with py-spy (on PATH) into "
@@ -203,14 +233,15 @@ def main() -> None:
             cwd=ROOT, env={**env, "DB_POOL": "false", "DB_CONN_MAX_AGE": "60"},
             stdout=subprocess.DEVNULL, stderr=log)]
         env = {**env, "DB_POOL": "true"}
-    servers = serve("config.asgi:application", args.port, args.web, env, log)
+    servers = serve("config", args.port, args.web, env, log, args.server)
     try:
-        pids = [p.pid for p in servers + worker]
+        pids = children([p.pid for p in servers + worker])
         learner_args = [(args.port, token) for token in tokens]
         drive(learner, learner_args[:2], 2, pids)  # warm up: imports, connections, caches
         spy = None
         if args.profile:
-            spy = subprocess.Popen(["py-spy", "record", "--pid", str(servers[0].pid), "--format",
+            spy = subprocess.Popen(["py-spy", "record", "--pid", str(pids[-1] if args.server ==
+                                    "gunicorn" else servers[0].pid), "--format",
                                     "raw", "--rate", "200", "--gil", "--nonblocking", "--duration", str(int(args.seconds)),
                                     "--output", args.profile], stdout=subprocess.DEVNULL)
         platform = drive(learner, learner_args, args.seconds, pids)
@@ -230,15 +261,15 @@ def main() -> None:
         with sqlite3.connect(env["FLOOR_SQLITE_PATH"]) as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("CREATE TABLE IF NOT EXISTS floor_hit (id integer primary key, body text)")
-    servers = serve("bench.floor.asgi:application", args.port + 1, args.web, floor_env, log)
+    servers = serve("bench.floor", args.port + 1, args.web, floor_env, log, args.server)
     try:
-        pids = [p.pid for p in servers]
+        pids = children([p.pid for p in servers])
         drive(floor_client, [(args.port + 1,)] * 2, 2, pids)
         floor = drive(floor_client, [(args.port + 1,)] * args.learners, args.seconds, pids)
     finally:
         stop(servers)
     backend = ("PostgreSQL + Redis + a Celery worker" if full_stack else
-               "embedded default (SQLite)") + f", {args.web} daphne process(es)"
+               "embedded default (SQLite)") + f", {args.web} {args.server} process(es)"
     print(f"{args.learners} clients for {args.seconds:g} s each, {backend}, "
           f"{os.cpu_count()} cores shared by server, database and client")
     p = line("platform", *platform)

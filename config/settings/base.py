@@ -8,6 +8,7 @@ Redis and Celery workers.
 from __future__ import annotations
 
 import ipaddress
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -84,6 +85,13 @@ TEMPLATES = [
     }
 ]
 
+# --- Serving -------------------------------------------------------------------------------
+# HTTP is served by gunicorn (WSGI, gthread workers: config/gunicorn.py) and websockets by daphne,
+# behind one proxy (docker-compose.yml, deploy/nginx.conf); README "Capacity" has the figures that
+# decided it. WEB_CONCURRENCY: worker processes (default: one per CPU); WEB_THREADS per process.
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", os.cpu_count() or 1, minimum=1)
+WEB_THREADS = env_int("WEB_THREADS", 8, minimum=1)
+
 # --- Database --------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
@@ -99,8 +107,12 @@ if DATABASE_URL:
         # Django's native psycopg 3 pool, for web processes only: Celery's prefork workers fork
         # after import and a pool shared across forks hands the same socket to two processes.
         # The worker and beat run with DB_POOL=false.
+        # One connection per thread that can hold one (gunicorn's WEB_THREADS, or daphne's
+        # executor) plus two to spare. A request that cannot get one within DB_POOL_TIMEOUT
+        # seconds is answered 503 with Retry-After (apps.core.overload), not a 500 after 10 s.
         DATABASES["default"]["OPTIONS"] = {"pool": {
-            "min_size": 2, "max_size": env_int("DB_POOL_MAX", 10, minimum=1), "timeout": 10}}
+            "min_size": 2, "max_size": env_int("DB_POOL_MAX", WEB_THREADS + 2, minimum=1),
+            "timeout": env_float("DB_POOL_TIMEOUT", 3.0, minimum=0.1)}}
 else:
     DATABASES = {
         "default": {

@@ -80,3 +80,21 @@ def test_the_server_never_rewrites_the_peer_from_headers():
     root = Path(__file__).resolve().parents[2]
     for name in ("docker-compose.yml", "Dockerfile", "Makefile"):
         assert "--proxy-headers" not in (root / name).read_text(), name
+
+
+def test_the_bundled_proxy_is_the_only_one_trusted_and_gunicorn_trusts_no_header():
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    compose = yaml.safe_load((root / "docker-compose.yml").read_text())
+    proxy_ip = compose["services"]["proxy"]["networks"]["default"]["ipv4_address"]
+    trusted = compose["services"]["web"]["environment"]["TRUSTED_PROXIES"]
+    assert trusted == f"${{TRUSTED_PROXIES:-{proxy_ip}}}"
+    assert "ports" not in compose["services"]["web"] and "ports" not in compose["services"]["ws"]
+    nginx = (root / "deploy" / "nginx.conf").read_text()
+    # The proxy replaces whatever X-Forwarded-For a client sent with the address it saw.
+    assert re.findall(r"X-Forwarded-For (\S+);", nginx) == ["$remote_addr", "$remote_addr"]
+    assert 'forwarded_allow_ips = ""' in (root / "config" / "gunicorn.py").read_text()
