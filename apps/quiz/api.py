@@ -172,7 +172,8 @@ def quiz_list(request: Request) -> Response:
             time_factor=profile_get_or_create(user=request.user).time_factor)
     except QuizError as exc:
         return _error(exc)
-    return Response(selectors.attempt_state(attempt), status=status.HTTP_201_CREATED)
+    return Response(selectors.attempt_state(attempt, current=attempt.current_question),
+                    status=status.HTTP_201_CREATED)
 
 
 @extend_schema(responses={200: QuizOut, 401: ErrorOut, 404: ErrorOut},

@@ -23,7 +23,7 @@ from apps.bank.models import Question, QuestionVersion
 from apps.bank.selectors import published_versions
 from apps.core.holds import questions_in_play
 from apps.core.tasks import enqueue
-from apps.play.cards import card
+from apps.play.cards import card, cards
 from apps.play.deal import PickError, deal_choices, parse_pick
 from apps.play.present import is_correct as pick_is_correct
 from apps.play.scoring import answer_points
@@ -111,30 +111,28 @@ def _focus_label(spec: QuizSpec) -> str:
     return ", ".join(parts) or "Mixed"
 
 
-def _create(*, user, versions: list[QuestionVersion], spec: QuizSpec, time_factor: float,
+def _create(*, user, versions: list[int], spec: QuizSpec, time_factor: float,
             label: str, kind: str = QuizAttempt.Kind.PRACTICE) -> QuizAttempt:
+    """Two INSERTs: the attempt, and its questions with the first one already open. Returns the
+    attempt with `current_question` set. `versions`: version ids, in play order."""
     now = timezone.now()
     attempt = QuizAttempt.objects.create(
         user=user if user is not None and user.is_authenticated else None, mode=spec.mode,
         kind=kind, seconds_per_question=spec.seconds, time_factor=time_factor,
-        focus_label=label[:200], question_count=len(versions))
+        focus_label=label[:200], question_count=len(versions), current_number=1)
+    the_cards = cards(versions)
     rows = []
-    sizes = card_sizes([v.pk for v in versions])
-    for number, version in enumerate(versions, start=1):
-        deal = deal_choices(sizes[version.pk])
-        rows.append(AttemptQuestion(
-            attempt=attempt, number=number, version=version, choice_order=list(deal.order),
-            choice_keys=list(deal.keys)))
+    for number, version_id in enumerate(versions, start=1):
+        deal = deal_choices(len(the_cards[version_id].choices))
+        row = AttemptQuestion(attempt=attempt, number=number, version_id=version_id,
+                              choice_order=list(deal.order), choice_keys=list(deal.keys))
+        if number == 1:
+            row.state, row.sent_at = AttemptQuestion.State.OPEN, now
+            row.deadline = now + timedelta(seconds=limit_seconds(attempt))
+        rows.append(row)
     AttemptQuestion.objects.bulk_create(rows)
-    _open(attempt=attempt, number=1, now=now)
+    attempt.current_question = rows[0]
     return attempt
-
-
-def card_sizes(version_ids: list[int]) -> dict[int, int]:
-    """How many choices each version has (one query for the cards not yet in memory)."""
-    from apps.play.cards import cards
-
-    return {vid: len(c.choices) for vid, c in cards(version_ids).items()}
 
 
 IN_PLAY_MESSAGE = ("These questions are in a quiz or match you have not finished yet: finish it "
@@ -157,9 +155,8 @@ def quiz_start(*, user, spec: QuizSpec, time_factor: float = 1.0,
         raise QuizError("No published questions match this focus yet.")
     chosen = (adaptive_pick(user=user, version_ids=ids, count=spec.count) if spec.adaptive
               else secrets.SystemRandom().sample(ids, min(spec.count, len(ids))))
-    by_id = QuestionVersion.objects.in_bulk(chosen)
     with transaction.atomic():
-        return _create(user=user, versions=[by_id[i] for i in chosen], spec=spec,
+        return _create(user=user, versions=chosen, spec=spec,
                        time_factor=time_factor, label=_focus_label(spec), kind=kind)
 
 
@@ -190,7 +187,8 @@ def quiz_retry_missed(*, attempt: QuizAttempt, user,
         raise QuizError(IN_PLAY_MESSAGE, status=409)
     spec = QuizSpec(count=len(current), seconds=attempt.seconds_per_question, mode=attempt.mode)
     with transaction.atomic():
-        return _create(user=user, versions=current, spec=spec, time_factor=attempt.time_factor,
+        return _create(user=user, versions=[v.pk for v in current], spec=spec,
+                       time_factor=attempt.time_factor,
                        label="Retry of missed questions", kind=QuizAttempt.Kind.RETRY)
 
 
@@ -213,7 +211,8 @@ def quiz_start_review(*, user, version_ids: list[int], time_factor: float = 1.0,
         raise QuizError(IN_PLAY_MESSAGE, status=409)
     spec = QuizSpec(count=len(ordered), mode=QuizAttempt.Mode.ACCURACY)
     with transaction.atomic():
-        return _create(user=user, versions=ordered, spec=spec, time_factor=time_factor,
+        return _create(user=user, versions=[v.pk for v in ordered], spec=spec,
+                       time_factor=time_factor,
                        label=label, kind=kind)
 
 

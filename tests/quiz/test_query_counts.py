@@ -3,40 +3,20 @@
 Counted as production runs them: the API with its token (one query to authenticate), and without
 the SAVEPOINT/RELEASE pairs that the test's own transaction adds around each `atomic` (in
 production that block is the outermost one: BEGIN and COMMIT are not statements Django sends).
-History: answer 26 -> 15 -> 6, next 18 -> 16 -> 4, state 12 -> 2; issue 13's targets are answer
+History: answer 26 -> 15 -> 6, next 18 -> 16 -> 4, state 12 -> 2, start 15 -> 7 (2 of them
+the holds of apps.core.holds); issue 13's targets are answer
 <= 6, next <= 4, state <= 4. Each number here should only ever go down."""
 
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from apps.quiz.services import QuizSpec, quiz_start
+from tests.querycount import Counted, api_client
 from tests.quiz.conftest import key_of
 
 pytestmark = pytest.mark.django_db
-ANSWER, NEXT, STATE, RESULTS, PAGE_ANSWER = 6, 4, 2, 3, 8
-
-
-class Counted:
-    def __init__(self):
-        self.captured = CaptureQueriesContext(connection)
-
-    def __enter__(self):
-        self.captured.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        self.captured.__exit__(*exc)
-
-    @property
-    def statements(self) -> list[str]:
-        return [q["sql"] for q in self.captured.captured_queries
-                if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
-
-    def __len__(self) -> int:
-        return len(self.statements)
+ANSWER, NEXT, STATE, RESULTS, PAGE_ANSWER, START = 6, 4, 2, 3, 8, 7
 
 
 @pytest.fixture
@@ -49,13 +29,7 @@ def started(client, world, small_bank):
 
 @pytest.fixture
 def api(world):
-    from knox.models import AuthToken
-    from rest_framework.test import APIClient
-
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION="Token " + AuthToken.objects.create(
-        user=world["learner"])[1])
-    return client
+    return api_client(world["learner"])
 
 
 def test_an_api_answer_next_and_state(api, started):
@@ -76,6 +50,17 @@ def test_an_api_answer_next_and_state(api, started):
     with Counted() as results:
         assert len(api.get(url + "results/").json()["results"]) == 1
     assert len(results) <= RESULTS, results.statements
+
+
+def test_starting_a_quiz(api, small_bank):
+    from apps.bank.models import QuestionVersion
+    from apps.play.cards import cards
+
+    cards(QuestionVersion.objects.values_list("pk", flat=True))  # read once per process
+    with Counted() as start:
+        response = api.post("/api/v1/quizzes/", {"count": 5}, format="json")
+    assert response.status_code == 201
+    assert len(start) <= START, start.statements
 
 
 def test_a_page_answer(client, started):
@@ -109,7 +94,7 @@ def test_state_queries_do_not_grow_with_answered_questions(client, started):
         aq = started.questions.select_related("version").get(number=number)
         quiz_answer(attempt=started, number=number, keys=key_of(aq))
         quiz_next(attempt=started, number=number)
-        with CaptureQueriesContext(connection) as captured:
+        with Counted() as captured:
             client.get(url)
-        counts.append(len(captured.captured_queries))
+        counts.append(len(captured))
     assert len(set(counts)) == 1, counts
