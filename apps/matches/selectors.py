@@ -16,6 +16,7 @@ from django.utils import timezone
 from apps.core.holds import questions_in_play
 from apps.matches import ratings
 from apps.matches.models import Match, MatchPlayer, Rating, RatingChange, Round, RoundAnswer
+from apps.play.cards import cards
 
 
 def get_match_for_player(user, public_id) -> Match:
@@ -31,8 +32,8 @@ def get_match_for_player(user, public_id) -> Match:
 @dataclass(frozen=True)
 class _Question:
     """What a round asks, in the order this match shows its choices. Fixed once the match has
-    started (rounds never change question or order, versions are immutable), so it is read once
-    per match and process rather than on every push."""
+    started (rounds never change question or order, versions are immutable), so it is built once
+    per match and process from the question cards (apps.play.cards) rather than on every push."""
     question_id: int
     multiplier: int
     type: str
@@ -56,19 +57,18 @@ def _questions(match: Match) -> dict[int, _Question]:
         if key in _QUESTIONS:
             _QUESTIONS.move_to_end(key)
             return _QUESTIONS[key]
+    rounds = list(Round.objects.filter(match_id=match.pk).values_list(
+        "number", "version_id", "multiplier", "choice_order", "choice_keys"))
+    the_cards = cards(version_id for _, version_id, _, _, _ in rounds)
     questions = {}
-    for rnd in Round.objects.filter(match_id=match.pk).select_related("version") \
-            .prefetch_related("version__choices"):
-        v = rnd.version
-        by_position = {c.position: c for c in v.choices.all()}
-        questions[rnd.number] = _Question(
-            question_id=v.question_id, multiplier=rnd.multiplier, type=v.type, difficulty=v.difficulty, stem=v.stem,
-            stem_html=v.stem_html,
-            artifact={"kind": v.artifact_kind, "content": v.artifact_content}
-            if v.artifact_kind else None,
-            explanation=v.explanation, explanation_html=v.explanation_html,
-            choices=tuple((key, by_position[p].text, by_position[p].is_correct, p)
-                          for key, p in zip(rnd.choice_keys, rnd.choice_order, strict=True)))
+    for number, version_id, multiplier, order, keys in rounds:
+        c = the_cards[version_id]
+        questions[number] = _Question(
+            question_id=c.question_id, multiplier=multiplier, type=c.type,
+            difficulty=c.difficulty, stem=c.stem, stem_html=c.stem_html, artifact=c.artifact,
+            explanation=c.explanation, explanation_html=c.explanation_html,
+            choices=tuple((key, c.choice_at(p).text, c.choice_at(p).is_correct, p)
+                          for key, p in zip(keys, order, strict=True)))
     if questions:  # a waiting challenge has no rounds yet: nothing to remember
         with _QUESTIONS_LOCK:
             _QUESTIONS[key] = questions
