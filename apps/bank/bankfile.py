@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from apps.bank import atlas as atlas_list
 from apps.bank import limits
 
 QUESTION_TYPES = ("single", "multiple", "true_false")
@@ -459,6 +460,9 @@ def validate_question(
         if not ATLAS_ID_RE.match(a):
             errors.append(f"{at('atlas')}: {label}: {a!r} is not an ATLAS id (e.g. AML.T0010.003, "
                           "AML.M0014, AML.CS0031)")
+        elif atlas_list.catalogue().get(a) is None:
+            errors.append(f"{at('atlas')}: {label}: {a!r} is not in the vendored MITRE ATLAS list "
+                          f"({atlas_list.catalogue().version}; apps/bank/data/atlas.json)")
     if len(set(atlas)) != len(atlas):
         errors.append(f"{at('atlas')}: {label}: an ATLAS id is listed twice")
     checked = item.get("checked", "")

@@ -140,3 +140,10 @@ def test_it_reads_atlas_ids_and_when_the_facts_were_checked(tmp_path):
 def test_it_refuses_a_malformed_atlas_or_checked_field(tmp_path, extra, message):
     errors = errors_for(tmp_path, VALID + extra)
     assert any(message in e for e in errors), errors
+
+
+def test_it_refuses_an_atlas_id_missing_from_the_vendored_list_with_file_and_line(tmp_path):
+    errors = errors_for(tmp_path, VALID + "  atlas: [AML.T0010.003, AML.T9999]\n")
+    assert len(errors) == 1
+    assert errors[0].startswith(f"{tmp_path / 'questions.yaml'}:16: ")
+    assert "'AML.T9999' is not in the vendored MITRE ATLAS list (ATLAS 5.6.0" in errors[0]
