@@ -47,6 +47,8 @@ class Resource(models.Model):
     year = models.PositiveIntegerField(null=True, blank=True)
     url = models.URLField(max_length=500)
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Why the page was withdrawn or replaced, and what to cite instead; empty while it is current.
+    superseded = models.CharField(max_length=limits.SUPERSEDED, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -62,5 +62,6 @@ def bank_registry_load(*, bank: Bank) -> tuple[dict[str, Topic], dict[str, Resou
     for i, r in enumerate(bank.resources):
         resources[r.slug], _ = Resource.objects.update_or_create(
             slug=r.slug, defaults={"title": r.title, "publisher": r.publisher, "year": r.year,
-                                   "url": r.url, "kind": r.kind, "position": i})
+                                   "url": r.url, "kind": r.kind, "superseded": r.superseded,
+                                   "position": i})
     return topics, resources
