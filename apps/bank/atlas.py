@@ -78,3 +78,12 @@ def entries_for(ids) -> list[AtlasEntry]:
     cat = catalogue()
     return [cat.get(i) or AtlasEntry(id=i, kind=kind_of(i), name="(not in the vendored list)")
             for i in ids]
+
+
+def links(ids) -> list[dict[str, str]]:
+    """`{"id", "name", "url"}` of each id, for pages and the API. The url passes the same link
+    rule as the bank's Markdown (absolute http(s) only), or is left empty."""
+    from apps.bank.markdown import safe_href
+
+    return [{"id": e.id, "name": e.name, "url": e.url if safe_href(e.url) else ""}
+            for e in entries_for(ids)]

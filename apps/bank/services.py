@@ -8,7 +8,15 @@ from typing import Any
 
 from apps.bank.bankfile import Bank, QuestionData
 from apps.bank.markdown import render_markdown
-from apps.bank.models import Choice, Citation, Question, QuestionVersion, Resource, Topic
+from apps.bank.models import (
+    AtlasReference,
+    Choice,
+    Citation,
+    Question,
+    QuestionVersion,
+    Resource,
+    Topic,
+)
 
 
 def content_hash(content: dict[str, Any]) -> str:
@@ -45,6 +53,10 @@ def version_create(
         Choice(version=version, position=i, text=c.text, is_correct=c.correct,
                misconception=c.misconception)
         for i, c in enumerate(data.choices)
+    )
+    AtlasReference.objects.bulk_create(
+        AtlasReference(version=version, atlas_id=atlas_id, position=i)
+        for i, atlas_id in enumerate(data.atlas)
     )
     question.current_version = version
     question.save(update_fields=["current_version", "updated_at"])

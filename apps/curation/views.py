@@ -47,7 +47,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
         filters = selectors.SearchFilters(q=d["q"].strip(), topic=d["topic"],
                                           resource=d["resource"], difficulty=d["difficulty"],
                                           type=d["type"], status=d["status"],
-                                          author=d["author"].strip())
+                                          author=d["author"].strip(), atlas=d["atlas"])
     page = _page(request, selectors.question_search(filters))
     template = ("curation/question_list.html#results" if request.headers.get("HX-Request")
                 else "curation/question_list.html")

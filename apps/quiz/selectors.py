@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
+from apps.bank import atlas
 from apps.bank.models import Citation
 from apps.core.holds import questions_in_play
 from apps.quiz.models import AttemptQuestion, QuizAttempt
@@ -96,6 +97,9 @@ def question_result(aq: AttemptQuestion) -> dict[str, Any]:
         "explanation_html": version.explanation_html,
         "resources": [{"title": cit.resource.title, "url": cit.resource.url,
                        "locator": cit.locator} for cit in version.citations.all()],
+        # From the version's own content: no query. Only here, never in question_public(): the
+        # ids name the attack or the defence, which can give the answer away.
+        "atlas": atlas.links((version.content or {}).get("atlas") or []),
     }
 
 
