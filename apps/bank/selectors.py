@@ -69,3 +69,25 @@ def topics_with_counts() -> QuerySet[Topic]:
             distinct=True,
         )
     ).order_by("position", "slug")
+
+
+def atlas_coverage() -> dict:
+    """Published questions per MITRE ATLAS id (one query): each technique counts the questions
+    citing it or one of its sub-techniques. `{"rows": [{"entry", "count", "depth"}], "tagged",
+    "total"}`, techniques first with their sub-techniques under them, then mitigations and case
+    studies."""
+    from apps.bank import atlas
+
+    published = QuestionVersion.objects.filter(question__status=Question.Status.PUBLISHED,
+                                               question__current_version=F("id"))
+    pairs = list(AtlasReference.objects.filter(version__in=published)
+                 .values_list("atlas_id", "version_id"))
+    versions: dict[str, set[int]] = {}
+    for atlas_id, version_id in pairs:
+        versions.setdefault(atlas_id, set()).add(version_id)
+        if atlas_id.count(".") == 2:  # a sub-technique counts for its technique too
+            versions.setdefault(atlas_id.rsplit(".", 1)[0], set()).add(version_id)
+    order = {"technique": 0, "sub-technique": 0, "mitigation": 1, "case-study": 2}
+    rows = [{"entry": e, "count": len(versions[e.id]), "depth": e.id.count(".") - 1}
+            for e in atlas.entries_for(sorted(versions, key=lambda i: (order[atlas.kind_of(i)], i)))]
+    return {"rows": rows, "tagged": len({v for _, v in pairs}), "total": published.count()}

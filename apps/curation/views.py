@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.audit.selectors import audit_events
+from apps.bank import selectors as bank_selectors
+from apps.bank.atlas import catalogue as atlas_catalogue
 from apps.bank.markdown import render_markdown
 from apps.core.ratelimit import rate_limit
 from apps.curation import selectors, services
@@ -185,6 +187,14 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     selectors.require_instructor(request.user)
     return render(request, "curation/audit_list.html",
                   {"page": _page(request, audit_events())})
+
+
+@require_GET
+def atlas_coverage(request: HttpRequest) -> HttpResponse:
+    selectors.require_instructor(request.user)
+    return render(request, "curation/atlas_coverage.html",
+                  {"coverage": bank_selectors.atlas_coverage(),
+                   "version": atlas_catalogue().version})
 
 
 @require_GET

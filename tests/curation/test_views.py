@@ -366,3 +366,30 @@ def test_the_editor_refuses_an_atlas_id_that_atlas_does_not_have(client, small_b
     response = client.post("/curation/new/", data)
     assert response.status_code == 400
     assert "not in the vendored MITRE ATLAS list" in response.content.decode()
+
+
+def test_the_coverage_page_counts_published_questions_per_atlas_id(client, world, tmp_path):
+    from tests.factories import load_small_bank_with_atlas
+
+    load_small_bank_with_atlas(tmp_path, {"serialization-fixture-reduce": ["AML.T0010.003",
+                                                                           "AML.M0014"],
+                                          "hub-risks-fixture-defences": ["AML.T0010.001"],
+                                          "pipeline-integrity-fixture-slsa": ["AML.M0014"]})
+    Question.objects.filter(slug="pipeline-integrity-fixture-slsa").update(status="retired")
+    client.force_login(world["instructor"])
+    html = client.get("/curation/atlas/").content.decode()
+    assert "2 of 5 published questions carry ATLAS ids" in html
+    rows = [r.split("</tr>")[0] for r in html.split("<tr>")[2:]]
+    cells = [[c.split("</td>")[0] for c in r.split("<td>")[1:]] for r in rows]
+    assert [(c[1], c[2].split(">")[1].split("<")[0]) for c in cells] == [
+        ("AI Supply Chain Compromise", "2"), ("AI Supply Chain Compromise: AI Software", "1"),
+        ("AI Supply Chain Compromise: Model", "1"), ("Verify AI Artifacts", "1")]
+    assert 'href="https://atlas.mitre.org/mitigations/AML.M0014"' in html
+    assert 'href="/curation/?atlas=AML.T0010"' in html
+
+
+@pytest.mark.parametrize("role", ["anonymous", "learner"])
+def test_the_coverage_page_is_hidden_from_outsiders(client, small_bank, world, role):
+    if world[role]:
+        client.force_login(world[role])
+    assert client.get("/curation/atlas/").status_code == 404
