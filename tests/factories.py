@@ -61,3 +61,23 @@ def write_bank(folder: Path, questions_yaml: str, name: str = "questions.yaml") 
 
 def load_small_bank():
     return bank_load(bank=read_bank(FIXTURE_BANK))
+
+
+def load_small_bank_with_atlas(folder: Path, atlas: dict[str, list[str]]):
+    """The fixture bank with MITRE ATLAS ids added to some of its questions, loaded through the
+    service: {question id: [ATLAS ids]}."""
+    import re
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("resources.yaml", "topics.yaml"):
+        shutil.copy(FIXTURE_BANK / name, folder / name)
+    blocks = re.split(r"(?m)^(?=- id: )", (FIXTURE_BANK / "questions.yaml").read_text())
+    out = []
+    for block in blocks:
+        qid = block[len("- id: "):].split("\n", 1)[0] if block.startswith("- id: ") else ""
+        if qid in atlas:
+            block = block.rstrip("\n") + f"\n  atlas: [{', '.join(atlas[qid])}]\n"
+        out.append(block)
+    (folder / "questions.yaml").write_text("".join(out))
+    return bank_load(bank=read_bank(folder))

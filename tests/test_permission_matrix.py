@@ -108,6 +108,8 @@ ROWS = [
         {**everyone(404), "instructor": 200, "staff": 200}),
     Row("curation audit", "GET", "/curation/audit/",
         {**everyone(404), "instructor": 200, "staff": 200}),
+    Row("curation ATLAS coverage", "GET", "/curation/atlas/",
+        {**everyone(404), "instructor": 200, "staff": 200}),
     Row("report a question", "GET", lambda w: f"/curation/report/{learners_answered(w)}/1/",
         PLAYER_ONLY),
     Row("my reports", "GET", "/curation/my-reports/", SIGNED_IN),

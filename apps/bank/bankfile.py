@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from apps.bank import atlas as atlas_list
 from apps.bank import limits
 
 QUESTION_TYPES = ("single", "multiple", "true_false")
@@ -50,13 +51,17 @@ REQUIRED_QUESTION_KEYS = ("id", "type", "style", "difficulty", "topics", "stem",
 CHOICE_KEYS = {"text", "correct", "misconception"}
 RESOURCE_REF_KEYS = {"slug", "locator"}
 ARTIFACT_KEYS = {"kind", "content"}
-RESOURCE_KEYS = {"slug", "title", "publisher", "year", "url", "kind"}
+RESOURCE_KEYS = {"slug", "title", "publisher", "year", "url", "kind", "superseded"}
 TOPIC_KEYS = {"slug", "name", "description"}
 # Statuses a bank file may state. Absent means published: the repository's bank is reviewed.
 FILE_STATUSES = ("draft", "review", "published", "retired")
 
 RESOURCES_FILE = "resources.yaml"
 TOPICS_FILE = "topics.yaml"
+# Question pairs an instructor judged distinct although the semantic-duplicate rule flags them
+# (read by checkbank: apps.bank.lint.read_distinct_pairs); not a question file.
+DISTINCT_PAIRS_FILE = "distinct-pairs.yaml"
+NOT_QUESTION_FILES = (RESOURCES_FILE, TOPICS_FILE, DISTINCT_PAIRS_FILE)
 
 
 class BankError(Exception):
@@ -135,6 +140,9 @@ class ResourceData:
     year: int | None
     url: str
     kind: str
+    # Non-empty when the page was withdrawn or replaced: why, and what to cite instead. Questions
+    # citing it are listed by checkbank (and fail it with --strict).
+    superseded: str = ""
 
 
 @dataclass(frozen=True)
@@ -313,9 +321,18 @@ def read_resources(path: Path, display: str, errors: list[str]) -> list[Resource
             errors.append(f"{where}: resource {slug!r} year must be a four-digit year")
         if item.get("kind") not in RESOURCE_KINDS:
             errors.append(f"{where}: resource {slug!r} kind must be one of {', '.join(RESOURCE_KINDS)}")
+        superseded = item.get("superseded", "")
+        if not isinstance(superseded, str) or ("superseded" in item and not superseded.strip()):
+            errors.append(f"{where}: resource {slug!r} superseded must say why and what replaces "
+                          "it")
+            superseded = ""
+        message = limits.too_long("superseded", superseded, limits.SUPERSEDED)
+        if message:
+            errors.append(f"{where}: resource {slug!r}: {message}")
         out.append(ResourceData(slug=slug, title=str(item.get("title", "")),
                                 publisher=str(item.get("publisher", "")), year=year,
-                                url=str(url), kind=str(item.get("kind", ""))))
+                                url=str(url), kind=str(item.get("kind", "")),
+                                superseded=superseded.strip()))
     return out
 
 
@@ -459,6 +476,9 @@ def validate_question(
         if not ATLAS_ID_RE.match(a):
             errors.append(f"{at('atlas')}: {label}: {a!r} is not an ATLAS id (e.g. AML.T0010.003, "
                           "AML.M0014, AML.CS0031)")
+        elif atlas_list.catalogue().get(a) is None:
+            errors.append(f"{at('atlas')}: {label}: {a!r} is not in the vendored MITRE ATLAS list "
+                          f"({atlas_list.catalogue().version}; apps/bank/data/atlas.json)")
     if len(set(atlas)) != len(atlas):
         errors.append(f"{at('atlas')}: {label}: an ATLAS id is listed twice")
     checked = item.get("checked", "")
@@ -571,7 +591,7 @@ def read_bank(root: Path | str) -> Bank:
     topic_slugs = {t.slug for t in bank.topics}
     resource_slugs = {r.slug for r in bank.resources}
     seen_ids: dict[str, str] = {}
-    files = sorted(p for p in root.glob("*.yaml") if p.name not in (RESOURCES_FILE, TOPICS_FILE))
+    files = sorted(p for p in root.glob("*.yaml") if p.name not in NOT_QUESTION_FILES)
     files += sorted(p for p in root.glob("*.yml"))
     for path in files:
         name = display(path)

@@ -96,8 +96,10 @@ def canonical_question_file(questions: list[dict[str, Any]], header: str = "") -
 
 def canonical_registry_file(items: list[dict[str, Any]], header: str = "") -> str:
     """resources.yaml or topics.yaml: the header, then the list without blank lines. A resource
-    without a year leaves the key out rather than writing `year: null`."""
-    cleaned = [{k: v for k, v in item.items() if not (k == "year" and v is None)}
+    without a year leaves the key out rather than writing `year: null`, and a current resource
+    leaves out `superseded`."""
+    cleaned = [{k: v for k, v in item.items()
+                if not (k == "year" and v is None) and not (k == "superseded" and not v)}
                for item in items]
     return header + (dump_yaml(cleaned) if cleaned else "[]\n")
 
@@ -109,7 +111,8 @@ def bank_files(headers: dict[str, str] | None = None) -> dict[str, str]:
     files: dict[str, str] = {
         "resources.yaml": canonical_registry_file([
             {"slug": r.slug, "title": r.title, "publisher": r.publisher, "year": r.year,
-             "url": r.url, "kind": r.kind} for r in Resource.objects.all()
+             "url": r.url, "kind": r.kind, "superseded": r.superseded}
+            for r in Resource.objects.all()
         ], headers.get("resources.yaml", "")),
         "topics.yaml": canonical_registry_file([
             {"slug": t.slug, "name": t.name, "description": t.description}

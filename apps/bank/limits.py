@@ -19,10 +19,12 @@ MAX_TOPICS = 6
 MAX_RESOURCES = 8
 CHECKED_AGAINST = 500
 MAX_ATLAS = 8
+SUPERSEDED = 300  # a resource's "superseded" note: the reason and the replacement
 
 TEXT_LIMITS = {
     "id": ID, "stem": STEM, "explanation": EXPLANATION, "artifact content": ARTIFACT,
     "choice": CHOICE, "misconception": MISCONCEPTION, "locator": LOCATOR, "checked_against": CHECKED_AGAINST,
+    "superseded": SUPERSEDED,
 }
 
 

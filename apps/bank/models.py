@@ -47,6 +47,8 @@ class Resource(models.Model):
     year = models.PositiveIntegerField(null=True, blank=True)
     url = models.URLField(max_length=500)
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Why the page was withdrawn or replaced, and what to cite instead; empty while it is current.
+    superseded = models.CharField(max_length=limits.SUPERSEDED, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -173,3 +175,23 @@ class Choice(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class AtlasReference(models.Model):
+    """A MITRE ATLAS id a question version is about (apps.bank.atlas). The version's `content`
+    holds the same ids for export; these rows exist so that the quiz focus and curation search
+    filter by id with an index, the same way on SQLite and PostgreSQL (no JSON operators)."""
+
+    version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE,
+                                related_name="atlas_refs")
+    atlas_id = models.CharField(max_length=20, db_index=True)  # AML.T0010.003 is 13
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "atlas_id"], name="unique_atlas_reference")
+        ]
+
+    def __str__(self) -> str:
+        return self.atlas_id

@@ -8,7 +8,15 @@ from typing import Any
 
 from apps.bank.bankfile import Bank, QuestionData
 from apps.bank.markdown import render_markdown
-from apps.bank.models import Choice, Citation, Question, QuestionVersion, Resource, Topic
+from apps.bank.models import (
+    AtlasReference,
+    Choice,
+    Citation,
+    Question,
+    QuestionVersion,
+    Resource,
+    Topic,
+)
 
 
 def content_hash(content: dict[str, Any]) -> str:
@@ -46,6 +54,10 @@ def version_create(
                misconception=c.misconception)
         for i, c in enumerate(data.choices)
     )
+    AtlasReference.objects.bulk_create(
+        AtlasReference(version=version, atlas_id=atlas_id, position=i)
+        for i, atlas_id in enumerate(data.atlas)
+    )
     question.current_version = version
     question.save(update_fields=["current_version", "updated_at"])
     return version
@@ -62,5 +74,6 @@ def bank_registry_load(*, bank: Bank) -> tuple[dict[str, Topic], dict[str, Resou
     for i, r in enumerate(bank.resources):
         resources[r.slug], _ = Resource.objects.update_or_create(
             slug=r.slug, defaults={"title": r.title, "publisher": r.publisher, "year": r.year,
-                                   "url": r.url, "kind": r.kind, "position": i})
+                                   "url": r.url, "kind": r.kind, "superseded": r.superseded,
+                                   "position": i})
     return topics, resources

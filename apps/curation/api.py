@@ -203,6 +203,8 @@ SEARCH_PARAMETERS = [
     OpenApiParameter("type", str, enum=list(QUESTION_TYPES)),
     OpenApiParameter("status", str, enum=list(Question.Status.values)),
     OpenApiParameter("author", str, description="Username of anyone who wrote a version"),
+    OpenApiParameter("atlas", str, description="A MITRE ATLAS id (a technique includes its "
+                     "sub-techniques)"),
 ]
 
 
@@ -214,7 +216,7 @@ def _filters(request: Request) -> selectors.SearchFilters:
         resource=params.get("resource", "")[:100],
         difficulty=int(difficulty) if difficulty in ("1", "2", "3") else None,
         type=params.get("type", "")[:20], status=params.get("status", "")[:20],
-        author=params.get("author", "")[:150])
+        author=params.get("author", "")[:150], atlas=params.get("atlas", "")[:20])
 
 
 @extend_schema(methods=["GET"], parameters=SEARCH_PARAMETERS,

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from apps.bank import limits
+from apps.bank.atlas import catalogue as atlas_catalogue
 from apps.bank.bankfile import ARTIFACT_KINDS, MAX_CHOICES
 from apps.bank.models import QuestionVersion, Resource, Topic
 from apps.curation.models import Report
@@ -43,6 +44,14 @@ class QuestionForm(forms.Form):
                                   max_length=limits.EXPLANATION,
                                   help_text="Markdown: why the key is right and each "
                                             "distractor wrong.")
+    # Without these three the editor would drop what the bank file says (a new version is made
+    # from the form alone).
+    atlas = forms.CharField(label="MITRE ATLAS ids", required=False, max_length=200,
+                            help_text="Space- or comma-separated, e.g. AML.T0010.003 AML.M0014.")
+    checked = forms.CharField(label="Facts checked (YYYY-MM)", required=False, max_length=7)
+    checked_against = forms.CharField(label="Checked against", required=False,
+                                      max_length=limits.CHECKED_AGAINST,
+                                      help_text="Sources with their version, commit or date.")
 
     def __init__(self, *args, creating: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,6 +109,12 @@ class QuestionForm(forms.Form):
         }
         if self.creating:
             item = {"id": d.get("id", "").strip(), **item}
+        atlas_ids = (d.get("atlas") or "").replace(",", " ").split()
+        if atlas_ids:
+            item["atlas"] = atlas_ids
+        for key in ("checked", "checked_against"):
+            if (d.get(key) or "").strip():
+                item[key] = d[key].strip()
         if d.get("artifact_kind") or d.get("artifact_content", "").strip():
             item["artifact"] = {"kind": d.get("artifact_kind"),
                                 "content": d.get("artifact_content", "")}
@@ -150,6 +165,9 @@ class QuestionForm(forms.Form):
             "style": content.get("style"), "difficulty": content.get("difficulty"),
             "main_topic": topics[0], "other_topics": topics[1:],
             "stem": content.get("stem", ""), "explanation": content.get("explanation", ""),
+            "atlas": " ".join(content.get("atlas") or []),
+            "checked": content.get("checked", ""),
+            "checked_against": content.get("checked_against", ""),
         }
         artifact = content.get("artifact") or {}
         initial["artifact_kind"] = artifact.get("kind", "")
@@ -198,6 +216,7 @@ class SearchForm(forms.Form):
                                                         ("published", "Published"),
                                                         ("retired", "Retired")])
     author = forms.CharField(required=False, max_length=150)
+    atlas = forms.ChoiceField(label="MITRE ATLAS", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -205,3 +224,5 @@ class SearchForm(forms.Form):
                                                             for t in Topic.objects.all()]
         self.fields["resource"].choices = [("", "Any resource")] + [
             (r.slug, r.title) for r in Resource.objects.all()]
+        self.fields["atlas"].choices = [("", "Any ATLAS id")] + [
+            (e.id, e.label) for e in atlas_catalogue().entries.values()]

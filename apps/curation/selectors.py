@@ -14,6 +14,7 @@ from django.http import Http404
 from apps.accounts.roles import is_instructor
 from apps.bank.export import dump_yaml
 from apps.bank.models import Question, QuestionVersion
+from apps.bank.selectors import atlas_match
 from apps.curation.models import Report, Review
 from apps.quiz.models import AttemptQuestion
 from apps.quiz.selectors import get_attempt_for
@@ -65,6 +66,7 @@ class SearchFilters:
     type: str = ""
     status: str = ""
     author: str = ""
+    atlas: str = ""  # a MITRE ATLAS id; a technique includes its sub-techniques
 
 
 def question_search(filters: SearchFilters) -> QuerySet[Question]:
@@ -97,6 +99,8 @@ def question_search(filters: SearchFilters) -> QuerySet[Question]:
         qs = qs.filter(status=filters.status)
     if filters.author:
         qs = qs.filter(versions__created_by__username=filters.author)
+    if filters.atlas:
+        qs = qs.filter(atlas_match(filters.atlas, through="current_version__"))
     return qs.distinct().order_by("slug")
 
 

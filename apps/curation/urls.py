@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.question_create, name="new"),
     path("preview/", views.question_preview, name="preview"),
     path("audit/", views.audit_list, name="audit"),
+    path("atlas/", views.atlas_coverage, name="atlas"),
     path("reports/", views.report_queue, name="reports"),
     path("reports/<int:report_id>/", views.report_handle, name="report_handle"),
     path("report/<uuid:public_id>/<int:number>/", views.report_create, name="report"),

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.audit.selectors import audit_events
+from apps.bank import selectors as bank_selectors
+from apps.bank.atlas import catalogue as atlas_catalogue
 from apps.bank.markdown import render_markdown
 from apps.core.ratelimit import rate_limit
 from apps.curation import selectors, services
@@ -47,7 +49,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
         filters = selectors.SearchFilters(q=d["q"].strip(), topic=d["topic"],
                                           resource=d["resource"], difficulty=d["difficulty"],
                                           type=d["type"], status=d["status"],
-                                          author=d["author"].strip())
+                                          author=d["author"].strip(), atlas=d["atlas"])
     page = _page(request, selectors.question_search(filters))
     template = ("curation/question_list.html#results" if request.headers.get("HX-Request")
                 else "curation/question_list.html")
@@ -185,6 +187,14 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     selectors.require_instructor(request.user)
     return render(request, "curation/audit_list.html",
                   {"page": _page(request, audit_events())})
+
+
+@require_GET
+def atlas_coverage(request: HttpRequest) -> HttpResponse:
+    selectors.require_instructor(request.user)
+    return render(request, "curation/atlas_coverage.html",
+                  {"coverage": bank_selectors.atlas_coverage(),
+                   "version": atlas_catalogue().version})
 
 
 @require_GET

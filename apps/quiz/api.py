@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.accounts.services import profile_get_or_create
+from apps.bank.atlas import catalogue as atlas_catalogue
 from apps.bank.models import Resource, Topic
 from apps.core.api import ErrorOut
 from apps.core.ratelimit import rate_limit
@@ -25,6 +26,14 @@ class QuizCreateInput(serializers.Serializer):
     resource = serializers.SlugField(required=False)
     difficulty = serializers.IntegerField(min_value=1, max_value=3, required=False)
     adaptive = serializers.BooleanField(default=False, help_text="Pick questions at your level")
+    atlas = serializers.CharField(required=False, max_length=20,
+                                  help_text="A MITRE ATLAS id, e.g. AML.T0010 (with its "
+                                            "sub-techniques) or AML.M0014")
+
+    def validate_atlas(self, value):
+        if atlas_catalogue().get(value) is None:
+            raise serializers.ValidationError("Unknown MITRE ATLAS id.")
+        return value
 
     def validate_topic(self, value):
         if not Topic.objects.filter(slug=value).exists():
@@ -69,6 +78,12 @@ class ResourceRefOut(serializers.Serializer):
     locator = serializers.CharField()
 
 
+class AtlasRefOut(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    url = serializers.CharField(help_text="atlas.mitre.org page of the id")
+
+
 class ResultOut(serializers.Serializer):
     """A closed question's result. With `withheld` true (the learner has the question in play in
     another quiz or match) only number, state, timed_out and points are present."""
@@ -86,6 +101,8 @@ class ResultOut(serializers.Serializer):
     explanation = serializers.CharField(required=False)
     explanation_html = serializers.CharField(required=False)
     resources = ResourceRefOut(many=True, required=False)
+    atlas = AtlasRefOut(many=True, required=False, help_text="MITRE ATLAS ids the question is "
+                        "about (closed questions only)")
 
 
 class AnswerOut(ResultOut):
@@ -165,7 +182,8 @@ def quiz_list(request: Request) -> Response:
     v = data.validated_data
     spec = QuizSpec(count=v["count"], seconds=v["seconds_per_question"], mode=v["mode"],
                     topic=v.get("topic"), resource=v.get("resource"),
-                    difficulty=v.get("difficulty"), adaptive=v["adaptive"])
+                    difficulty=v.get("difficulty"), adaptive=v["adaptive"],
+                    atlas=v.get("atlas"))
     try:
         attempt = services.quiz_start(
             user=request.user, spec=spec,

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
+from apps.bank import atlas
 from apps.bank.models import Resource, Topic
+from apps.bank.selectors import atlas_ids_in_use
 from apps.quiz.models import QuizAttempt
 from apps.quiz.services import MAX_COUNT, MAX_SECONDS, MIN_COUNT, MIN_SECONDS, QuizSpec
 
@@ -25,6 +27,8 @@ class QuizForm(forms.Form):
         choices += [(f"resource:{r.slug}", f"Resource: {r.title}") for r in Resource.objects.all()]
         choices += [(f"difficulty:{d}", f"Difficulty: {label}")
                     for d, label in ((1, "foundation"), (2, "practitioner"), (3, "expert"))]
+        choices += [(f"atlas:{e.id}", f"MITRE ATLAS: {e.label}")
+                    for e in atlas.entries_for(atlas_ids_in_use())]
         self.fields["focus"].choices = choices
 
     def spec(self) -> QuizSpec:
@@ -36,4 +40,5 @@ class QuizForm(forms.Form):
             resource=value if kind == "resource" else None,
             difficulty=int(value) if kind == "difficulty" else None,
             adaptive=kind == "adaptive",
+            atlas=value if kind == "atlas" else None,
         )

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from apps.bank.atlas import catalogue as atlas_catalogue
 from apps.bank.models import Question, QuestionVersion
 from apps.bank.selectors import published_versions
 from apps.core.holds import questions_in_play
@@ -61,6 +62,7 @@ class QuizSpec:
     resource: str | None = None
     difficulty: int | None = None
     adaptive: bool = False  # questions picked for the learner's level (apps.skills)
+    atlas: str | None = None  # a MITRE ATLAS id; a technique includes its sub-techniques
 
     def validate(self) -> None:
         if not MIN_COUNT <= self.count <= MAX_COUNT:
@@ -71,6 +73,8 @@ class QuizSpec:
             raise QuizError("Mode must be speed or accuracy.")
         if self.difficulty is not None and self.difficulty not in (1, 2, 3):
             raise QuizError("Difficulty must be 1, 2 or 3.")
+        if self.atlas is not None and atlas_catalogue().get(self.atlas) is None:
+            raise QuizError("Unknown MITRE ATLAS id.")
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,8 @@ def _focus_label(spec: QuizSpec) -> str:
         parts.append(f"resource {spec.resource}")
     if spec.difficulty:
         parts.append(f"difficulty {spec.difficulty}")
+    if spec.atlas:
+        parts.append(f"ATLAS {spec.atlas}")
     return ", ".join(parts) or "Mixed"
 
 
@@ -146,7 +152,7 @@ def quiz_start(*, user, spec: QuizSpec, time_factor: float = 1.0,
     leaving out every question the learner still has in play elsewhere (apps.core.holds)."""
     spec.validate()
     pool = published_versions(topic=spec.topic, resource=spec.resource,
-                              difficulty=spec.difficulty)
+                              difficulty=spec.difficulty, atlas=spec.atlas)
     in_play = questions_in_play(user=user, session_attempt_ids=session_attempt_ids)
     ids = list(pool.exclude(question_id__in=in_play).values_list("id", flat=True))
     if not ids:

@@ -310,6 +310,13 @@ EXTENDED_TIME_FACTORS = (1.0, 1.5, 2.0)
 
 # --- Question bank ---------------------------------------------------------------------------------
 BANK_DIR = BASE_DIR / "questions"
+# checkbank: a question whose `checked` month is older than this is listed as stale.
+BANK_CHECK_MAX_AGE_MONTHS = env_int("BANK_CHECK_MAX_AGE_MONTHS", 12, minimum=1)
+# checkbank --strict by default: enforce the answer-cue bands, semantic duplicates, stale facts
+# and superseded citations (apps.bank.lint). Off until the second edition of the bank is merged.
+BANK_LINT_STRICT = env_bool("BANK_LINT_STRICT", False)
+# checkbank --require-checked by default: every question records `checked`.
+BANK_REQUIRE_CHECKED = env_bool("BANK_REQUIRE_CHECKED", False)
 
 # --- Question packs (apps.packs) -------------------------------------------------------------------
 # Uploads larger than this are refused before they are parsed.

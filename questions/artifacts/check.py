@@ -44,7 +44,7 @@ def load_generators() -> dict[str, object]:
 def bank_artifacts() -> dict[str, str]:
     out: dict[str, str] = {}
     for path in sorted(BANK.glob("*.yaml")):
-        if path.name in ("resources.yaml", "topics.yaml"):
+        if path.name in ("resources.yaml", "topics.yaml", "distinct-pairs.yaml"):
             continue
         for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
             artifact = item.get("artifact") or {}

@@ -140,3 +140,38 @@ def test_it_reads_atlas_ids_and_when_the_facts_were_checked(tmp_path):
 def test_it_refuses_a_malformed_atlas_or_checked_field(tmp_path, extra, message):
     errors = errors_for(tmp_path, VALID + extra)
     assert any(message in e for e in errors), errors
+
+
+def test_it_refuses_an_atlas_id_missing_from_the_vendored_list_with_file_and_line(tmp_path):
+    errors = errors_for(tmp_path, VALID + "  atlas: [AML.T0010.003, AML.T9999]\n")
+    assert len(errors) == 1
+    assert errors[0].startswith(f"{tmp_path / 'questions.yaml'}:16: ")
+    assert "'AML.T9999' is not in the vendored MITRE ATLAS list (ATLAS 5.6.0" in errors[0]
+
+
+def _mark_superseded(folder, line: str) -> None:
+    resources = (folder / "resources.yaml").read_text()
+    marker = "- slug: safetensors\n"
+    head, tail = resources.split(marker, 1)
+    entry, rest = tail.split("\n- ", 1)
+    (folder / "resources.yaml").write_text(head + marker + entry + f"\n{line}\n- " + rest)
+
+
+def test_it_reads_a_superseded_resource(tmp_path):
+    write_bank(tmp_path, VALID)
+    _mark_superseded(tmp_path, '  superseded: "README removed in PR #579; cite commit abc123"')
+    resource = {r.slug: r for r in read_bank(tmp_path).resources}["safetensors"]
+    assert resource.superseded == "README removed in PR #579; cite commit abc123"
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("  superseded: ''", "superseded must say why and what replaces it"),
+    ("  superseded: [a, b]", "superseded must say why and what replaces it"),
+    ("  superseded: " + "x" * 301, "superseded is 301 characters long; the limit is 300"),
+])
+def test_it_refuses_a_malformed_superseded_note(tmp_path, line, message):
+    write_bank(tmp_path, VALID)
+    _mark_superseded(tmp_path, line)
+    with pytest.raises(BankError) as exc:
+        read_bank(tmp_path)
+    assert any("resources.yaml:" in e and message in e for e in exc.value.errors), exc.value.errors

@@ -3,7 +3,9 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from apps.bank import lint
 from tests.bank.test_bankfile import VALID
@@ -22,11 +24,13 @@ def second(stem: str, qid: str = "serialization-second-question") -> str:
 
 
 def test_the_shipped_bank_passes_and_prints_its_balance():
-    out, _ = check(__import__("django.conf").conf.settings.BANK_DIR)
+    out, _ = check(settings.BANK_DIR)
     assert "checkbank:" in out and "pass" in out
     for heading in ("per resource", "per topic", "per difficulty", "per type", "per style",
                     "per OWASP ML risk", "with an artifact", "correct choice is the longest",
-                    "correct choice position"):
+                    "correct choice position", "key's length rank", "correct choices per question",
+                    "true/false keys", "semantic near-duplicates", "facts checked:",
+                    "questions without `checked`", "MITRE ATLAS (ATLAS 5.6.0"):
         assert heading in out
 
 
@@ -90,45 +94,152 @@ def check_files(path, *files):
     return out.getvalue(), err.getvalue()
 
 
-def _q(qid, stem, choices, qtype="single"):
-    from apps.bank.bankfile import ChoiceData, QuestionData
-
-    return QuestionData(
-        id=qid, type=qtype, style="concept", difficulty=2, topics=("serialization",),
-        resources=(("safetensors", "README"),), stem=stem, artifact_kind="",
-        artifact_content="", choices=tuple(ChoiceData(t, ok, "" if ok else "m")
-                                           for t, ok in choices),
-        explanation="x", status="published", source="f:1")
+# --- the enforced rules: off by default, on with --strict or BANK_LINT_STRICT ----------------
 
 
-def test_it_reports_paraphrases_the_trigram_rule_misses():
-    from apps.bank.lint import semantic_pairs
-
-    a = _q("serialization-a", "Which opcode lets a pickle call os.system while it loads?",
-           [("REDUCE", True), ("MARK", False)])
-    b = _q("serialization-b", "While loading, what pickle opcode can invoke os.system?",
-           [("REDUCE", True), ("STOP", False)])
-    c = _q("serialization-c", "What does a safetensors header hold about each tensor?",
-           [("dtype, shape and offsets", True), ("code", False)])
-    filler = [_q(f"serialization-f{i}", stem, [(key, True), ("other", False)]) for i, (stem, key)
-              in enumerate([("Who signs a model with Sigstore keyless signing?", "OIDC identity"),
-                            ("What does SLSA provenance record about a build?", "the builder"),
-                            ("Which field of an ML-BOM names the training data?", "datasets"),
-                            ("What does namespace reuse on a model hub exploit?", "stale names"),
-                            ("How does a BadNets trigger enter a model?", "poisoned samples"),
-                            ("What does pinning a revision protect against?", "later pushes")])]
-    pairs = semantic_pairs([a, b, c, *filler])
-    assert [(x, y) for _, x, y in pairs] == [("serialization-a", "serialization-b")]
+def check_args(path, *args) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("checkbank", "--bank", str(path), *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
 
 
-def test_it_reports_the_key_length_rank_and_multiple_answer_patterns():
-    from apps.bank.lint import cue_report, key_length_rank
+def failing(path, *args) -> str:
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("checkbank", "--bank", str(path), *args, stdout=io.StringIO(), stderr=err)
+    return err.getvalue()
 
-    second = _q("serialization-d", "s", [("medium key", True), ("the longest distractor", False),
-                                         ("short", False)])
-    assert key_length_rank(second) == 2
-    multiple = _q("serialization-e", "s", [("a", True), ("b", True), ("c", False)], "multiple")
-    lines = cue_report([second, multiple])
-    assert "1 = longest): 2: 1 (100%)" in lines[0]
-    assert "2: 1; choice A correct: 1 (100%); the correct set is the first k choices: 1 (100%)" \
-        in lines[1]
+
+def keyed_longest(n: int) -> str:
+    """n single questions whose key is always the longest choice: a length cue."""
+    words = ("amber birch cedar delta ember fjord grove harbor island jungle kettle lagoon meadow "
+             "nectar orchid pebble quartz ridge summit thicket upland valley").split()
+    return "".join(
+        second(f"Which {words[i]} {words[-1 - i]} {i}?", f"serialization-cue-{i}").replace(
+            "Python code to rebuild the model", "Short")
+        for i in range(n))
+
+
+def test_it_reports_the_cue_without_failing_by_default(tmp_path):
+    write_bank(tmp_path, keyed_longest(20))
+    out, _ = check_args(tmp_path)
+    assert "not enforced (checkbank --strict would fail on these" in out
+    assert "the key is the 1st longest choice in 100% of single questions" in out
+    assert "pass" in out
+
+
+def test_strict_fails_the_key_length_cue(tmp_path):
+    write_bank(tmp_path, keyed_longest(20))
+    err = failing(tmp_path, "--strict")
+    assert "the key is the 1st longest choice in 100% of single questions (20 of 20); uniform " \
+        "keys give 50%, the band is 42%-58%" in err
+
+
+@override_settings(BANK_LINT_STRICT=True)
+def test_the_setting_turns_strict_on(tmp_path):
+    write_bank(tmp_path, keyed_longest(20))
+    assert "1st longest" in failing(tmp_path)
+
+
+def test_strict_passes_a_bank_without_problems(tmp_path):
+    write_bank(tmp_path, VALID)
+    out, _ = check_args(tmp_path, "--strict")
+    assert "checkbank: 1 questions pass (strict)" in out
+
+
+def test_strict_fails_a_paraphrase_until_it_is_allow_listed(tmp_path):
+    stem = "Which opcode lets a pickle call os.system while it loads a checkpoint file?"
+    write_bank(tmp_path, VALID + second(stem, "serialization-one")
+               + second("While a checkpoint file loads, what pickle opcode can call os.system?",
+                        "serialization-two"))
+    assert "serialization-two ~ serialization-one" in failing(tmp_path, "--strict")
+    (tmp_path / "distinct-pairs.yaml").write_text(
+        "- questions: [serialization-one, serialization-two]\n"
+        "  reason: kept apart on purpose for this test\n")
+    out, _ = check_args(tmp_path, "--strict")
+    assert "pass (strict)" in out
+
+
+def test_a_malformed_allow_list_fails_even_without_strict(tmp_path):
+    write_bank(tmp_path, VALID)
+    (tmp_path / "distinct-pairs.yaml").write_text(
+        "- questions: [serialization-sample-question, serialization-gone]\n  reason: r\n")
+    err = failing(tmp_path)
+    assert "distinct-pairs.yaml:1: unknown question 'serialization-gone'" in err
+
+
+def test_the_allow_list_is_not_read_as_a_question_file(tmp_path):
+    write_bank(tmp_path, VALID)
+    (tmp_path / "distinct-pairs.yaml").write_text("[]\n")
+    out, _ = check_args(tmp_path)
+    assert "questions: 1" in out
+
+
+# --- freshness: --max-age-months, BANK_CHECK_MAX_AGE_MONTHS, --require-checked ----------------
+
+
+def with_checked(month: str) -> str:
+    return VALID + f"  checked: '{month}'\n  checked_against: safetensors README read {month}\n"
+
+
+def test_strict_fails_facts_checked_too_long_ago(tmp_path):
+    write_bank(tmp_path, with_checked("2020-01"))
+    out, _ = check_args(tmp_path)
+    assert "stale: serialization-sample-question (checked 2020-01)" in out
+    assert "was last checked 2020-01, more than 12 months ago" in failing(tmp_path, "--strict")
+
+
+def test_the_maximum_age_is_an_option(tmp_path):
+    write_bank(tmp_path, with_checked("2020-01"))
+    out, _ = check_args(tmp_path, "--strict", "--max-age-months", "1200")
+    assert "0 older than 1200 months" in out and "pass (strict)" in out
+
+
+@override_settings(BANK_CHECK_MAX_AGE_MONTHS=1200)
+def test_the_maximum_age_is_a_setting(tmp_path):
+    write_bank(tmp_path, with_checked("2020-01"))
+    out, _ = check_args(tmp_path, "--strict")
+    assert "0 older than 1200 months" in out
+
+
+def test_it_refuses_a_maximum_age_below_one_month(tmp_path):
+    write_bank(tmp_path, VALID)
+    with pytest.raises(CommandError, match="at least 1"):
+        check_args(tmp_path, "--max-age-months", "0")
+
+
+def test_a_missing_checked_fails_only_with_require_checked(tmp_path):
+    write_bank(tmp_path, VALID)
+    out, _ = check_args(tmp_path, "--strict")
+    assert "questions without `checked`: 1" in out and "pass" in out
+    err = failing(tmp_path, "--require-checked")
+    assert "question 'serialization-sample-question' does not record when its facts" in err
+    write_bank(tmp_path, with_checked("2026-12"))
+    out, _ = check_args(tmp_path, "--require-checked")
+    assert "pass" in out
+
+
+@override_settings(BANK_REQUIRE_CHECKED=True)
+def test_require_checked_is_a_setting(tmp_path):
+    write_bank(tmp_path, VALID)
+    assert "does not record when its facts" in failing(tmp_path)
+
+
+def superseded_bank(tmp_path, note: str):
+    write_bank(tmp_path, with_checked("2026-12"))
+    resources = (tmp_path / "resources.yaml").read_text()
+    marker = "- slug: safetensors\n"
+    assert marker in resources
+    head, tail = resources.split(marker, 1)
+    entry, rest = tail.split("\n- ", 1)
+    (tmp_path / "resources.yaml").write_text(
+        head + marker + entry + f"\n  superseded: {note}\n- " + rest)
+    return tmp_path
+
+
+def test_strict_fails_a_question_citing_a_superseded_resource(tmp_path):
+    superseded_bank(tmp_path, "moved to the huggingface/safetensors docs site")
+    out, _ = check_args(tmp_path)
+    assert "cites superseded safetensors: serialization-sample-question" in out
+    assert "which is superseded (moved to the huggingface/safetensors docs site)" in failing(
+        tmp_path, "--strict")

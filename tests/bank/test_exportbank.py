@@ -31,3 +31,21 @@ def test_it_exports_a_status_other_than_published(tmp_path):
     exported = {q.id: q for q in read_bank(tmp_path).questions}
     assert exported["serialization-fixture-reduce"].status == "retired"
     assert exported["hub-risks-fixture-defences"].status == "published"
+
+
+def test_it_round_trips_a_superseded_resource_and_formatbank_keeps_it(tmp_path):
+    from apps.bank.models import Resource
+    from tests.bank.test_bankfile import VALID, _mark_superseded
+    from tests.factories import write_bank
+
+    source = write_bank(tmp_path / "source", VALID)
+    _mark_superseded(source, "  superseded: moved to the docs site")
+    call_command("formatbank", str(source), stdout=io.StringIO())
+    assert "  superseded: moved to the docs site\n" in (source / "resources.yaml").read_text()
+    call_command("loadbank", str(source), stdout=io.StringIO())
+    assert Resource.objects.get(slug="safetensors").superseded == "moved to the docs site"
+    call_command("exportbank", str(tmp_path / "out"), stdout=io.StringIO())
+    exported = {r.slug: r for r in read_bank(tmp_path / "out").resources}
+    assert exported["safetensors"].superseded == "moved to the docs site"
+    assert "superseded" not in (tmp_path / "out" / "resources.yaml").read_text().split(
+        "- slug: safetensors")[0]  # a current resource writes no empty key

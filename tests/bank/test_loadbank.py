@@ -120,3 +120,36 @@ def test_the_shipped_bank_loads():
     output = load(settings.BANK_DIR)
     assert "0 conflicts" in output
     assert Question.objects.filter(status=Question.Status.PUBLISHED).count() >= 20
+
+
+def test_it_stores_each_versions_atlas_ids_as_rows_for_filtering(tmp_path):
+    from apps.bank.models import AtlasReference
+    from tests.factories import load_small_bank_with_atlas
+
+    load_small_bank_with_atlas(tmp_path, {"serialization-fixture-reduce":
+                                          ["AML.T0010.003", "AML.T0011.000", "AML.M0014"]})
+    version = Question.objects.get(slug="serialization-fixture-reduce").current_version
+    assert list(version.atlas_refs.values_list("atlas_id", flat=True)) == [
+        "AML.T0010.003", "AML.T0011.000", "AML.M0014"]
+    assert version.content["atlas"] == ["AML.T0010.003", "AML.T0011.000", "AML.M0014"]
+    assert AtlasReference.objects.count() == 3
+
+
+def test_the_migration_backfills_atlas_rows_from_existing_versions(tmp_path):
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
+    from apps.bank.models import AtlasReference
+    from tests.factories import load_small_bank_with_atlas
+
+    load_small_bank_with_atlas(tmp_path, {"serialization-fixture-reduce": ["AML.T0010.003"],
+                                          "hub-risks-fixture-defences": ["AML.M0014",
+                                                                         "AML.CS0031"]})
+    AtlasReference.objects.all().delete()  # as before the migration
+    import_module("apps.bank.migrations.0004_atlas_reference").backfill(django_apps, None)
+    assert sorted(AtlasReference.objects.values_list("version__question__slug", "atlas_id",
+                                                     "position")) == [
+        ("hub-risks-fixture-defences", "AML.CS0031", 1),
+        ("hub-risks-fixture-defences", "AML.M0014", 0),
+        ("serialization-fixture-reduce", "AML.T0010.003", 0)]

@@ -111,3 +111,11 @@ def test_reports_through_the_api(answered, world):
     mine = learner.get(f"{BASE}/reports/mine/").json()["results"]
     assert [(r["state"], r["note"]) for r in mine] == [("resolved", "Fixed.")]
     assert api(world["other_learner"]).get(f"{BASE}/reports/mine/").json()["results"] == []
+
+
+def test_it_searches_by_atlas_id(world, tmp_path):
+    from tests.factories import load_small_bank_with_atlas
+
+    load_small_bank_with_atlas(tmp_path, {"serialization-fixture-reduce": ["AML.T0010.003"]})
+    listing = api(world["instructor"]).get(f"{BASE}/questions/", {"atlas": "AML.T0010"}).json()
+    assert [q["id"] for q in listing["results"]] == ["serialization-fixture-reduce"]

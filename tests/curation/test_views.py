@@ -324,3 +324,72 @@ def test_search_uses_full_text_on_postgresql(client, small_bank, world):
     assert "serialization-fixture-reduce" in html
     html = client.get("/curation/", {"q": "pickles -loads"}).content.decode()
     assert "serialization-fixture-reduce" not in html
+
+
+def test_it_searches_by_atlas_id_with_sub_techniques(client, world, tmp_path):
+    from tests.factories import load_small_bank_with_atlas
+
+    load_small_bank_with_atlas(tmp_path, {"serialization-fixture-reduce": ["AML.T0010.003"],
+                                          "hub-risks-fixture-defences": ["AML.M0014"]})
+    client.force_login(world["instructor"])
+    page = client.get("/curation/").content.decode()
+    assert '<option value="AML.T0010.003">AML.T0010.003 AI Supply Chain Compromise: Model' in page
+    html = client.get("/curation/", {"atlas": "AML.T0010"}).content.decode()
+    assert "serialization-fixture-reduce" in html and "hub-risks-fixture-defences" not in html
+    html = client.get("/curation/", {"atlas": "AML.M0014"}).content.decode()
+    assert "hub-risks-fixture-defences" in html and "serialization-fixture-reduce" not in html
+
+
+def test_the_editor_keeps_atlas_ids_and_when_facts_were_checked(client, small_bank, world, item):
+    item.update({"atlas": ["AML.T0020", "AML.M0007"], "checked": "2026-12",
+                 "checked_against": "BadNets paper, arXiv v2"})
+    question = question_create(user=world["instructor"], item=item)
+    client.force_login(world["instructor"])
+    page = client.get(f"/curation/q/{question.slug}/edit/").content.decode()
+    assert 'value="AML.T0020 AML.M0007"' in page and 'value="2026-12"' in page
+    data = _form(item, creating=False)
+    data.update({"atlas": "AML.T0020, AML.M0007", "checked": "2026-12",
+                 "checked_against": "BadNets paper, arXiv v2",
+                 "stem": "What does a BadNets backdoor require?"})
+    assert client.post(f"/curation/q/{question.slug}/edit/", data).status_code == 302
+    question.refresh_from_db()
+    content = question.current_version.content
+    assert (content["atlas"], content["checked"]) == (["AML.T0020", "AML.M0007"], "2026-12")
+    assert list(question.current_version.atlas_refs.values_list("atlas_id", flat=True)) == [
+        "AML.T0020", "AML.M0007"]
+
+
+def test_the_editor_refuses_an_atlas_id_that_atlas_does_not_have(client, small_bank, world, item):
+    client.force_login(world["instructor"])
+    data = _form(item)
+    data["atlas"] = "AML.T0010.003 AML.T9999"
+    response = client.post("/curation/new/", data)
+    assert response.status_code == 400
+    assert "not in the vendored MITRE ATLAS list" in response.content.decode()
+
+
+def test_the_coverage_page_counts_published_questions_per_atlas_id(client, world, tmp_path):
+    from tests.factories import load_small_bank_with_atlas
+
+    load_small_bank_with_atlas(tmp_path, {"serialization-fixture-reduce": ["AML.T0010.003",
+                                                                           "AML.M0014"],
+                                          "hub-risks-fixture-defences": ["AML.T0010.001"],
+                                          "pipeline-integrity-fixture-slsa": ["AML.M0014"]})
+    Question.objects.filter(slug="pipeline-integrity-fixture-slsa").update(status="retired")
+    client.force_login(world["instructor"])
+    html = client.get("/curation/atlas/").content.decode()
+    assert "2 of 5 published questions carry ATLAS ids" in html
+    rows = [r.split("</tr>")[0] for r in html.split("<tr>")[2:]]
+    cells = [[c.split("</td>")[0] for c in r.split("<td>")[1:]] for r in rows]
+    assert [(c[1], c[2].split(">")[1].split("<")[0]) for c in cells] == [
+        ("AI Supply Chain Compromise", "2"), ("AI Supply Chain Compromise: AI Software", "1"),
+        ("AI Supply Chain Compromise: Model", "1"), ("Verify AI Artifacts", "1")]
+    assert 'href="https://atlas.mitre.org/mitigations/AML.M0014"' in html
+    assert 'href="/curation/?atlas=AML.T0010"' in html
+
+
+@pytest.mark.parametrize("role", ["anonymous", "learner"])
+def test_the_coverage_page_is_hidden_from_outsiders(client, small_bank, world, role):
+    if world[role]:
+        client.force_login(world[role])
+    assert client.get("/curation/atlas/").status_code == 404

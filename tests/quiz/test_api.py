@@ -146,3 +146,25 @@ def test_the_history_lists_only_your_quizzes(api, small_bank, client, world):
 
 def test_the_api_needs_authentication(client, small_bank):
     assert client.post("/api/v1/quizzes/", {}).status_code == 401
+
+
+def test_the_result_carries_the_atlas_ids_and_the_open_question_does_not(api, tmp_path):
+    from tests.factories import load_small_bank_with_atlas
+    from tests.quiz.test_views import ALL_TAGGED
+
+    load_small_bank_with_atlas(tmp_path, ALL_TAGGED)
+    state = start(api)
+    assert "atlas" not in state["current"]
+    aq = current(QuizAttempt.objects.get(public_id=state["id"]))
+    result = api.post(f"/api/v1/quizzes/{state['id']}/answers/",
+                      {"question": 1, "choices": key_of(aq)}).json()
+    expected = ALL_TAGGED[aq.version.question.slug]
+    assert [a["id"] for a in result["atlas"]] == expected
+    assert all(a["url"].startswith("https://atlas.mitre.org/") and a["name"]
+               for a in result["atlas"])
+
+
+@pytest.mark.parametrize("atlas", ["AML.T9999", "T0010", "x" * 30])
+def test_an_unknown_atlas_focus_gets_400(api, small_bank, atlas):
+    response = api.post("/api/v1/quizzes/", {"atlas": atlas})
+    assert response.status_code == 400

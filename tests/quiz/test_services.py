@@ -203,3 +203,19 @@ def test_retry_missed_builds_a_quiz_of_the_misses(quiz_for, world):
     missed = set(attempt.questions.exclude(is_correct=True).values_list("version", flat=True))
     retry = quiz_retry_missed(attempt=attempt, user=world["learner"])
     assert set(retry.questions.values_list("version", flat=True)) == missed
+
+
+def test_an_atlas_focus_draws_only_questions_about_that_technique(world, tmp_path):
+    from tests.factories import load_small_bank_with_atlas
+
+    load_small_bank_with_atlas(tmp_path, {"serialization-fixture-reduce": ["AML.T0010.003"],
+                                          "hub-risks-fixture-defences": ["AML.T0010.001"]})
+    attempt = quiz_start(user=world["learner"], spec=QuizSpec(count=5, atlas="AML.T0010"))
+    assert sorted(attempt.questions.values_list("version__question__slug", flat=True)) == [
+        "hub-risks-fixture-defences", "serialization-fixture-reduce"]
+    assert attempt.focus_label == "ATLAS AML.T0010"
+
+
+def test_it_refuses_an_atlas_focus_that_is_not_an_atlas_id(world, small_bank):
+    with pytest.raises(QuizError, match="Unknown MITRE ATLAS id"):
+        quiz_start(user=world["learner"], spec=QuizSpec(count=5, atlas="AML.T9999"))

@@ -135,3 +135,53 @@ def test_the_custom_form_starts_a_focused_quiz(client, small_bank):
 
 def test_history_needs_a_login(client):
     assert client.get("/quiz/history/").status_code == 302
+
+
+ALL_TAGGED = {"serialization-fixture-reduce": ["AML.T0010.003", "AML.M0014"],
+              "serialization-fixture-safetensors-code": ["AML.T0011.000"],
+              "hub-risks-fixture-defences": ["AML.M0014"],
+              "signing-attestation-fixture-rekor": ["AML.M0013"],
+              "ml-threats-fixture-owasp-ids": ["AML.T0018"],
+              "pipeline-integrity-fixture-slsa": ["AML.T0010.001"]}
+
+
+def test_the_feedback_card_names_and_links_the_atlas_ids_only_once_the_question_is_closed(
+        client, world, tmp_path):
+    from tests.factories import load_small_bank_with_atlas
+
+    load_small_bank_with_atlas(tmp_path, ALL_TAGGED)
+    client.force_login(world["learner"])
+    url = client.post("/quiz/start/").url
+    aq = current(QuizAttempt.objects.get())
+    before = client.get(url).content.decode()
+    assert "AML." not in before and "atlas.mitre.org" not in before  # nothing leaks early
+    client.post(url + "answer/", {"number": 1, "choice": key_of(aq, correct=False)[:1]})
+    after = client.get(url).content.decode()
+    for atlas_id in ALL_TAGGED[aq.version.question.slug]:
+        kind = "mitigations" if ".M" in atlas_id else "techniques"
+        assert (f'<a href="https://atlas.mitre.org/{kind}/{atlas_id}" rel="noopener noreferrer" '
+                f'target="_blank">{atlas_id}</a>') in after
+    if "AML.T0010.003" in ALL_TAGGED[aq.version.question.slug]:
+        assert "AI Supply Chain Compromise: Model" in after
+
+
+def test_the_quiz_form_offers_an_atlas_focus(client, world, tmp_path):
+    from tests.factories import load_small_bank_with_atlas
+
+    load_small_bank_with_atlas(tmp_path, {"serialization-fixture-reduce": ["AML.T0010.003"]})
+    client.force_login(world["learner"])
+    html = client.get("/quiz/new/").content.decode()
+    assert 'value="atlas:AML.T0010"' in html and "MITRE ATLAS: AML.T0010 AI Supply Chain" in html
+    assert 'value="atlas:AML.T0010.003"' in html
+    response = client.post("/quiz/new/", {"count": 5, "seconds": 20, "mode": "speed",
+                                          "focus": "atlas:AML.T0010"})
+    assert response.status_code == 302
+    attempt = QuizAttempt.objects.get()
+    assert attempt.questions.get().version.question.slug == "serialization-fixture-reduce"
+
+
+def test_the_quiz_form_refuses_an_atlas_focus_it_did_not_offer(client, world, small_bank):
+    client.force_login(world["learner"])
+    response = client.post("/quiz/new/", {"count": 5, "seconds": 20, "mode": "speed",
+                                          "focus": "atlas:AML.T0010"})
+    assert response.status_code == 200 and not QuizAttempt.objects.exists()

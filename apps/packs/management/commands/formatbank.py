@@ -20,7 +20,8 @@ def canonical_files(root: Path) -> dict[Path, str]:
     out = {
         root / RESOURCES_FILE: canonical_registry_file(
             [{"slug": r.slug, "title": r.title, "publisher": r.publisher, "year": r.year,
-              "url": r.url, "kind": r.kind} for r in bank.resources], header(root / RESOURCES_FILE)),
+              "url": r.url, "kind": r.kind, "superseded": r.superseded} for r in bank.resources],
+            header(root / RESOURCES_FILE)),
         root / TOPICS_FILE: canonical_registry_file(
             [{"slug": t.slug, "name": t.name, "description": t.description} for t in bank.topics],
             header(root / TOPICS_FILE)),
