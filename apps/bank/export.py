@@ -64,7 +64,7 @@ def leading_comments(text: str) -> str:
 
 
 _QUESTION_ORDER = ("id", "type", "style", "difficulty", "topics", "resources", "stem", "artifact",
-                   "choices", "explanation", "status")
+                   "choices", "explanation", "atlas", "checked", "checked_against", "status")
 _NESTED_ORDER = {"resources": ("slug", "locator"), "artifact": ("kind", "content"),
                  "choices": ("text", "correct", "misconception")}
 

@@ -47,6 +47,7 @@ class Card:
     explanation: str
     explanation_html: str
     resources: tuple[tuple[str, str, str], ...]  # (title, url, locator)
+    atlas: tuple[str, ...] = ()  # MITRE ATLAS ids the question is about
 
     @property
     def correct_positions(self) -> list[int]:
@@ -76,7 +77,8 @@ def _card(v: QuestionVersion) -> Card:
                       for c in sorted(v.choices.all(), key=lambda c: c.position)),
         explanation=v.explanation, explanation_html=v.explanation_html,
         resources=tuple((cit.resource.title, cit.resource.url, cit.locator)
-                        for cit in v.citations.all()))
+                        for cit in v.citations.all()),
+        atlas=tuple((v.content or {}).get("atlas") or ()))
 
 
 def cards(version_ids: Iterable[int]) -> dict[int, Card]:

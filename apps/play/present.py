@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from apps.bank import atlas
 from apps.play.cards import Card
 from apps.play.deal import Deal
 
@@ -49,6 +50,9 @@ def question_closed(card: Card, deal: Deal, picked: Iterable[int] = ()) -> dict[
         "explanation_html": card.explanation_html,
         "resources": [{"title": title, "url": url, "locator": locator}
                       for title, url, locator in card.resources],
+        # Only once closed: the ids name the attack or the defence, which can give the answer
+        # away.
+        "atlas": atlas.links(card.atlas),
     }
 
 

@@ -49,3 +49,18 @@ def test_it_round_trips_a_superseded_resource_and_formatbank_keeps_it(tmp_path):
     assert exported["safetensors"].superseded == "moved to the docs site"
     assert "superseded" not in (tmp_path / "out" / "resources.yaml").read_text().split(
         "- slug: safetensors")[0]  # a current resource writes no empty key
+
+
+def test_atlas_and_checked_are_written_in_their_place(tmp_path):
+    from apps.bank.bankfile import read_bank
+    from apps.bank.export import canonical_question_file
+    from tests.factories import FIXTURE_BANK
+
+    question = read_bank(FIXTURE_BANK).questions[0]
+    content = {**question.content(), "status": "draft", "checked_against": "v1 README",
+               "checked": "2026-12", "atlas": ["AML.T0010.003"]}
+    text = canonical_question_file([content])
+    keys = [line.split(":")[0].lstrip("- ") for line in text.splitlines()
+            if line.startswith(("- ", "  ")) and not line.startswith("   ")
+            and ":" in line and not line.lstrip("- ").startswith(("slug", "locator", "text"))]
+    assert keys[-5:] == ["explanation", "atlas", "checked", "checked_against", "status"]
