@@ -6,6 +6,7 @@ from apps.accounts import api as accounts_api
 from apps.bank import api as bank_api
 from apps.cohorts import api as cohorts_api
 from apps.insights import api as insights_api
+from apps.live import api as live_api
 from apps.matches import api as matches_api
 from apps.packs import api as packs_api
 from apps.quiz import api as quiz_api
@@ -21,6 +22,15 @@ urlpatterns = [
     path("quizzes/<uuid:quiz_id>/answers/", quiz_api.quiz_answer, name="api-quiz-answers"),
     path("quizzes/<uuid:quiz_id>/next/", quiz_api.quiz_next, name="api-quiz-next"),
     path("quizzes/<uuid:quiz_id>/results/", quiz_api.quiz_results, name="api-quiz-results"),
+    path("live/", live_api.game_create, name="api-live"),
+    path("live/join/", live_api.game_join, name="api-live-join"),
+    path("live/<uuid:game_id>/", live_api.game_detail, name="api-live-game"),
+    path("live/<uuid:game_id>/report/", live_api.game_report, name="api-live-report"),
+    path("live/<uuid:game_id>/play/", live_api.game_play, name="api-live-play"),
+    path("live/<uuid:game_id>/answers/", live_api.game_answer, name="api-live-answers"),
+    path("live/<uuid:game_id>/players/<int:player_id>/remove/", live_api.player_remove,
+         name="api-live-remove"),
+    path("live/<uuid:game_id>/<str:action>/", live_api.game_control, name="api-live-control"),
     path("matches/queue/", matches_api.queue, name="api-match-queue"),
     path("matches/challenges/", matches_api.challenge_create, name="api-challenges"),
     path("matches/challenges/<str:code>/accept/", matches_api.challenge_accept,

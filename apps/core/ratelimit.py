@@ -64,6 +64,18 @@ def hit(name: str, key: str) -> None:
         raise RateLimited(name, max(1, math.ceil((window + 1) * seconds - now)))
 
 
+def check(name: str, key: str) -> None:
+    """Raise RateLimited if `key` has used up `name` in this window, without counting a use:
+    for limits counted only on failure (wrong PINs), checked before each try."""
+    count, seconds = parse_rate(settings.RATE_LIMITS[name])
+    if count <= 0:
+        return
+    now = time.time()
+    window = int(now // seconds)
+    if (cache.get(f"rl:{name}:{key}:{window}") or 0) >= count:
+        raise RateLimited(name, max(1, math.ceil((window + 1) * seconds - now)))
+
+
 def refusal(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse({"detail": exc.message}, status=429)

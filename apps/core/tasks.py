@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 # Tasks whose lateness a player would see (a round closing, the bot answering) run in a lane of
 # their own, so a backlog of bookkeeping (skill updates) never delays them.
-PLAY_PREFIXES = ("matches.", "quiz.")
+PLAY_PREFIXES = ("matches.", "quiz.", "live.")
 
 
 def enqueue(task, *args, countdown: float | None = None) -> None:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "apps.play",
     "apps.quiz",
     "apps.matches",
+    "apps.live",
     "apps.skills",
     "apps.curation",
     "apps.packs",
@@ -171,6 +172,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "core.heartbeat", "schedule": 60.0},
     # Closes overdue rounds and opens due ones when a countdown task was lost or is late.
     "match-sweep": {"task": "matches.sweep", "schedule": 2.0},
+    # The same for live games' questions.
+    "live-sweep": {"task": "live.sweep", "schedule": 2.0},
     # Uploads never applied hold whole files: keep them a day.
     "purge-import-drafts": {"task": "packs.purge_drafts", "schedule": 3600.0},
     # Expired API tokens (a request only checks its own token's expiry).
@@ -205,6 +208,9 @@ _RATE_DEFAULTS = {
     "import_upload": "60/3600",
     "signup": "10/3600",  # per address
     "token_create": "30/3600",
+    "live_create": "20/3600",  # live games hosted
+    "live_join": "30/300",  # join attempts per address (right or wrong PIN)
+    "live_pin_miss": "5/300",  # wrong PINs per address before it waits: PINs are not guessable
 }
 RATE_LIMITS = {name: env_str(f"RATE_LIMIT_{name.upper()}", rate)
                for name, rate in _RATE_DEFAULTS.items()}
@@ -302,6 +308,9 @@ QUIZ_DEFAULT_QUESTIONS = env_int("QUIZ_DEFAULT_QUESTIONS", 10, minimum=1)
 QUIZ_DEFAULT_SECONDS = env_int("QUIZ_DEFAULT_SECONDS", 20, minimum=1)
 QUIZ_GRACE_SECONDS = env_float("QUIZ_GRACE_SECONDS", 1.0)
 MATCH_ROUNDS = env_int("MATCH_ROUNDS", 7, minimum=1)
+# Live class games: players per game, games a host may run at once.
+LIVE_MAX_PLAYERS = env_int("LIVE_MAX_PLAYERS", 500, minimum=2)
+LIVE_MAX_GAMES_PER_HOST = env_int("LIVE_MAX_GAMES_PER_HOST", 3, minimum=1)
 MATCH_ROUND_SECONDS = env_float("MATCH_ROUND_SECONDS", 15.0)
 MATCH_PAUSE_SECONDS = env_float("MATCH_PAUSE_SECONDS", 4.0)
 MATCH_CLAIM_AFTER_SECONDS = env_float("MATCH_CLAIM_AFTER_SECONDS", 30.0)

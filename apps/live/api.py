@@ -1,0 +1,280 @@
+"""The live-game API: the host's endpoints answer 404 to anyone but the host; players act with
+the seat secret `game_join` returned (header `X-Live-Player`, or the seat cookie of the pages)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.accounts.services import profile_get_or_create
+from apps.bank.models import Resource, Topic
+from apps.core.api import ErrorOut
+from apps.core.clientip import client_ip
+from apps.core.ratelimit import RateLimited, check, hit, rate_limit, refusal
+from apps.live import selectors, services
+from apps.live.models import NICKNAME_MAX, LiveGame
+from apps.live.services import MAX_COUNT, MAX_SECONDS, MIN_COUNT, MIN_SECONDS, GameSpec, LiveError
+
+PLAYER_HEADER = OpenApiParameter("X-Live-Player", str, OpenApiParameter.HEADER, required=True,
+                                 description="The seat secret returned by join")
+
+
+class GameCreateInput(serializers.Serializer):
+    count = serializers.IntegerField(min_value=MIN_COUNT, max_value=MAX_COUNT, default=10)
+    seconds_per_question = serializers.IntegerField(min_value=MIN_SECONDS,
+                                                    max_value=MAX_SECONDS, default=20)
+    scoring = serializers.ChoiceField(choices=LiveGame.Scoring.values, default="speed")
+    topic = serializers.SlugField(required=False)
+    resource = serializers.SlugField(required=False)
+    difficulty = serializers.IntegerField(min_value=1, max_value=3, required=False)
+
+    def validate_topic(self, value):
+        if not Topic.objects.filter(slug=value).exists():
+            raise serializers.ValidationError("Unknown topic.")
+        return value
+
+    def validate_resource(self, value):
+        if not Resource.objects.filter(slug=value).exists():
+            raise serializers.ValidationError("Unknown resource.")
+        return value
+
+
+class JoinInput(serializers.Serializer):
+    pin = serializers.RegexField(r"^\d{6}$", error_messages={"invalid": "A PIN is 6 digits."})
+    nickname = serializers.CharField(required=False, allow_blank=True, max_length=NICKNAME_MAX)
+
+
+class JoinOut(serializers.Serializer):
+    game = serializers.UUIDField()
+    player = serializers.IntegerField()
+    nickname = serializers.CharField()
+    token = serializers.CharField(help_text="The seat secret: send it as X-Live-Player")
+
+
+class AnswerInput(serializers.Serializer):
+    question = serializers.IntegerField(min_value=1, max_value=MAX_COUNT)
+    choices = serializers.ListField(child=serializers.CharField(max_length=64), min_length=1,
+                                    max_length=6)
+
+
+class NumberInput(serializers.Serializer):
+    question = serializers.IntegerField(min_value=1, max_value=MAX_COUNT)
+
+
+class LockInput(serializers.Serializer):
+    locked = serializers.BooleanField()
+
+
+class GameOut(serializers.Serializer):
+    """The room's view: the question without its key while open; the key, the answer
+    distribution and the explanation only once it is closed."""
+
+    id = serializers.UUIDField()
+    pin = serializers.CharField()
+    state = serializers.ChoiceField(choices=LiveGame.State.values)
+    version = serializers.IntegerField()
+    number = serializers.IntegerField()
+    count = serializers.IntegerField()
+    scoring = serializers.CharField()
+    seconds_per_question = serializers.IntegerField()
+    paused = serializers.BooleanField()
+    locked = serializers.BooleanField()
+    players = serializers.IntegerField()
+    lobby = serializers.ListField(child=serializers.CharField(), required=False)
+    question = serializers.DictField(allow_null=True)
+    reveal = serializers.DictField(allow_null=True)
+    top = serializers.ListField(child=serializers.DictField())
+
+
+class PlayerGameOut(GameOut):
+    me = serializers.DictField()
+
+
+def _error(exc: LiveError) -> Response:
+    return Response({"detail": exc.message}, status=exc.status)
+
+
+def _host_game(request: Request, game_id) -> LiveGame:
+    return selectors.get_game_for_host(request.user, game_id)
+
+
+def _seat(request: Request, game: LiveGame):
+    token = request.headers.get("X-Live-Player") or request.COOKIES.get(f"live-{game.public_id}")
+    return services.player_rejoin(game=game, token=token or "")
+
+
+# --- Host --------------------------------------------------------------------------------------
+
+@extend_schema(request=GameCreateInput,
+               responses={201: GameOut, 400: ErrorOut, 401: ErrorOut, 409: ErrorOut,
+                          429: ErrorOut},
+               summary="Host a live game (a PIN for the room)")
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+@rate_limit("live_create")
+def game_create(request: Request) -> Response:
+    data = GameCreateInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    v = data.validated_data
+    try:
+        game = services.game_create(host=request.user, spec=GameSpec(
+            count=v["count"], seconds=v["seconds_per_question"], scoring=v["scoring"],
+            topic=v.get("topic"), resource=v.get("resource"), difficulty=v.get("difficulty")))
+    except LiveError as exc:
+        return _error(exc)
+    return Response(selectors.room_view(game), status=status.HTTP_201_CREATED)
+
+
+@extend_schema(responses={200: GameOut, 401: ErrorOut, 404: ErrorOut},
+               summary="The game as the projector shows it (host only)")
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def game_detail(request: Request, game_id) -> Response:
+    game = _host_game(request, game_id)
+    services.game_advance(game_id=game.pk)  # close-on-read
+    game.refresh_from_db()
+    return Response(selectors.room_view(game))
+
+
+CONTROLS = {
+    "start": lambda game, data: services.game_start(game=game),
+    "next": lambda game, data: services.game_next(game=game, number=data["question"]),
+    "skip": lambda game, data: services.game_skip(game=game, number=data["question"]),
+    "pause": lambda game, data: services.game_pause(game=game),
+    "resume": lambda game, data: services.game_resume(game=game),
+    "end": lambda game, data: services.game_end(game=game),
+    "lock": lambda game, data: services.game_lock(game=game, locked=data["locked"]),
+}
+CONTROL_INPUT = {"next": NumberInput, "skip": NumberInput, "lock": LockInput}
+
+
+@extend_schema(request=None, responses={200: GameOut, 400: ErrorOut, 401: ErrorOut,
+                                        404: ErrorOut, 409: ErrorOut},
+               summary="A host's control: start, next, skip, pause, resume, end or lock "
+                       "(next and skip take {question}, lock takes {locked}); each idempotent")
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def game_control(request: Request, game_id, action: str) -> Response:
+    game = _host_game(request, game_id)
+    if action not in CONTROLS:
+        return Response({"detail": "Unknown control."}, status=status.HTTP_404_NOT_FOUND)
+    data = {}
+    if action in CONTROL_INPUT:
+        form = CONTROL_INPUT[action](data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+    try:
+        game = CONTROLS[action](game, data)
+    except LiveError as exc:
+        return _error(exc)
+    return Response(selectors.room_view(game))
+
+
+@extend_schema(request=None, responses={200: GameOut, 401: ErrorOut, 404: ErrorOut},
+               summary="Remove a player (host only)")
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def player_remove(request: Request, game_id, player_id: int) -> Response:
+    game = _host_game(request, game_id)
+    try:
+        services.player_remove(game=game, player_id=player_id)
+    except LiveError as exc:
+        return _error(exc)
+    game.refresh_from_db()
+    return Response(selectors.room_view(game))
+
+
+@extend_schema(responses={200: serializers.DictField(), 401: ErrorOut, 404: ErrorOut},
+               summary="The game's report: per player and per question (host only)")
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def game_report(request: Request, game_id) -> Response:
+    return Response(selectors.game_report(_host_game(request, game_id)))
+
+
+# --- Players -----------------------------------------------------------------------------------
+
+@extend_schema(request=JoinInput,
+               responses={201: JoinOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                          409: ErrorOut, 429: ErrorOut},
+               summary="Join a game with its PIN (signed in: as yourself; else a nickname)")
+@api_view(["POST"])
+@permission_classes([AllowAny])
+@rate_limit("live_join", by_address=True)
+def game_join(request: Request) -> Response:
+    data = JoinInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    try:
+        player, token = join(request, data.validated_data["pin"],
+                             data.validated_data.get("nickname", ""))
+    except RateLimited as exc:
+        return refusal(request, exc)
+    except LiveError as exc:
+        return _error(exc)
+    return Response({"game": str(player.game.public_id), "player": player.pk,
+                     "nickname": player.nickname, "token": token},
+                    status=status.HTTP_201_CREATED)
+
+
+def join(request, pin: str, nickname: str):
+    """Join, counting wrong PINs per address: after RATE_LIMITS["live_pin_miss"] of them the
+    address waits, whether its next PIN is right or wrong, so guessing is not practical."""
+    key = f"ip{client_ip(request)}"
+    check("live_pin_miss", key)
+    user = request.user if request.user.is_authenticated else None
+    factor = profile_get_or_create(user=user).time_factor if user else 1.0
+    try:
+        return services.game_join(pin=pin, user=user, nickname=nickname, time_factor=factor)
+    except LiveError as exc:
+        if exc.status == 404:
+            hit("live_pin_miss", key)
+        raise
+
+
+@extend_schema(parameters=[PLAYER_HEADER],
+               responses={200: PlayerGameOut, 404: ErrorOut},
+               summary="The game as this player sees it (their score, rank and result)")
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def game_play(request: Request, game_id) -> Response:
+    game = selectors.get_game(game_id)
+    player = _seat(request, game)
+    if player is None:
+        return Response({"detail": "No such game."}, status=status.HTTP_404_NOT_FOUND)
+    services.game_advance(game_id=game.pk)  # close-on-read
+    game.refresh_from_db()
+    return Response(selectors.player_view(game, player))
+
+
+@extend_schema(parameters=[PLAYER_HEADER], request=AnswerInput,
+               responses={200: PlayerGameOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                          409: OpenApiResponse(ErrorOut, description="Late, paused, not open, "
+                                               "or a different second answer")},
+               summary="Answer the open question (once)")
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def game_answer(request: Request, game_id) -> Response:
+    game = selectors.get_game(game_id)
+    player = _seat(request, game)
+    if player is None:
+        return Response({"detail": "No such game."}, status=status.HTTP_404_NOT_FOUND)
+    data = AnswerInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    try:
+        outcome = services.game_answer(game=game, player=player,
+                                       number=data.validated_data["question"],
+                                       keys=data.validated_data["choices"])
+    except LiveError as exc:
+        return _error(exc)
+    if outcome.kind == "late":
+        return Response({"detail": "Time is up for this question; the answer was not counted."},
+                        status=status.HTTP_409_CONFLICT)
+    if outcome.kind == "conflict":
+        return Response({"detail": "You already answered this question; your first answer "
+                                   "counts."}, status=status.HTTP_409_CONFLICT)
+    game.refresh_from_db()
+    return Response({"outcome": outcome.kind, **selectors.player_view(game, player)})

@@ -1,0 +1,163 @@
+"""Reads for live games, and what each client may see: the room's view (the projector and every
+phone) and each player's own line. Keys, distributions and explanations appear only once the
+question is closed (apps.play.present decides what a question shows at each stage)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.http import Http404
+from django.utils import timezone
+
+from apps.live.models import LiveAnswer, LiveGame, LivePlayer, LiveQuestion
+from apps.play.cards import card
+from apps.play.present import question_closed, question_open
+
+LOBBY_SHOWN = 200  # nicknames listed on the projector; the count says the rest
+TOP = 5
+
+
+def get_game_for_host(user, public_id) -> LiveGame:
+    """The game if `user` hosts it; 404 for everyone else."""
+    if user is None or not user.is_authenticated:
+        raise Http404("No such game.")
+    try:
+        return LiveGame.objects.get(public_id=public_id, host=user)
+    except (LiveGame.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such game.") from None
+
+
+def get_game(public_id) -> LiveGame:
+    try:
+        return LiveGame.objects.get(public_id=public_id)
+    except (LiveGame.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such game.") from None
+
+
+def _ranking(game: LiveGame) -> list[LivePlayer]:
+    return list(game.players.filter(removed=False).order_by("-score", "joined_at"))
+
+
+def _remaining_ms(game: LiveGame, question: LiveQuestion) -> int:
+    if question.state != LiveQuestion.State.OPEN:
+        return 0
+    if game.is_paused:
+        return game.paused_remaining_ms
+    return max(0, int((question.deadline - timezone.now()).total_seconds() * 1000))
+
+
+def room_view(game: LiveGame) -> dict[str, Any]:
+    """What the whole room may see now: the same for the projector and every phone."""
+    ranking = _ranking(game)
+    view: dict[str, Any] = {
+        "id": str(game.public_id), "pin": game.pin, "state": game.state,
+        "version": game.version, "number": game.current_number, "count": game.question_count,
+        "scoring": game.scoring, "seconds_per_question": game.seconds_per_question,
+        "paused": game.is_paused, "locked": game.lobby_locked, "players": len(ranking),
+        "lobby": [p.nickname for p in ranking[:LOBBY_SHOWN]]
+        if game.state == LiveGame.State.LOBBY else [],
+        "question": None, "reveal": None,
+        "top": [{"nickname": p.nickname, "score": p.score} for p in ranking[:TOP]],
+    }
+    question = game.questions.filter(number=game.current_number).first() \
+        if game.current_number else None
+    if question is not None:
+        the_card = card(question.version_id)
+        answers = list(question.answers.filter(player__removed=False)
+                       .values_list("picked", flat=True))
+        view["question"] = {"number": question.number, "state": question.state,
+                            **question_open(the_card, question.deal),
+                            "remaining_ms": _remaining_ms(game, question),
+                            "answers_in": len(answers)}
+        if question.state == LiveQuestion.State.CLOSED:
+            closed = question_closed(the_card, question.deal)
+            picks = Counter(p for picked in answers for p in picked)
+            view["reveal"] = {
+                "correct": closed["correct"],
+                "distribution": [{"key": key, "count": picks[position]}
+                                 for key, position in zip(question.deal.keys,
+                                                          question.deal.order, strict=True)],
+                "explanation_html": closed["explanation_html"],
+                "atlas": closed["atlas"],
+            }
+    return view
+
+
+def player_view(game: LiveGame, player: LivePlayer) -> dict[str, Any]:
+    """The room's view plus this player's own line (score, rank, their answer and, once the
+    question is closed, whether it was right)."""
+    view = room_view(game)
+    view.pop("lobby")
+    ranking = _ranking(game)
+    me = next((p for p in ranking if p.pk == player.pk), player)
+    rank = next((i for i, p in enumerate(ranking, start=1) if p.pk == player.pk), None)
+    mine: dict[str, Any] = {"nickname": me.nickname, "score": me.score, "streak": me.streak,
+                            "rank": rank, "answered": False, "result": None}
+    question = view["question"]
+    if question is not None:
+        answer = LiveAnswer.objects.filter(question__game=game, question__number=question[
+            "number"], player=player).first()
+        mine["answered"] = answer is not None
+        if question["state"] == LiveQuestion.State.CLOSED:
+            row = game.questions.get(number=question["number"])
+            closed = question_closed(card(row.version_id), row.deal,
+                                     answer.picked if answer else ())
+            mine["result"] = {"picked": closed["picked"], "correct": closed["correct"],
+                              "is_correct": bool(answer and answer.is_correct),
+                              "points": answer.points if answer else 0,
+                              "timed_out": answer is None,
+                              "choices": closed["choices"]}
+    view["me"] = mine
+    return view
+
+
+def game_report(game: LiveGame) -> dict[str, Any]:
+    """After (or during) the game, for the host: per player and per question."""
+    players = list(game.players.order_by("-score", "joined_at"))
+    answers = list(LiveAnswer.objects.filter(question__game=game).select_related("question"))
+    by_player: dict[int, list[LiveAnswer]] = {}
+    by_question: dict[int, list[LiveAnswer]] = {}
+    for a in answers:
+        by_player.setdefault(a.player_id, []).append(a)
+        by_question.setdefault(a.question.number, []).append(a)
+    counted = [p for p in players if not p.removed]
+    rows = []
+    for p in players:
+        mine = by_player.get(p.pk, [])
+        rows.append({"nickname": p.nickname, "signed_in": p.user_id is not None,
+                     "removed": p.removed, "score": p.score,
+                     "correct": sum(a.is_correct for a in mine), "answered": len(mine),
+                     "mean_seconds": round(sum(a.elapsed_ms for a in mine) / len(mine) / 1000, 1)
+                     if mine else None})
+    questions = []
+    for q in game.questions.all():
+        the_card = card(q.version_id)
+        mine = [a for a in by_question.get(q.number, []) if a.player_id in
+                {p.pk for p in counted}]
+        picks = Counter(p for a in mine for p in a.picked)
+        misconceptions = [{"choice": c.text, "misconception": c.misconception,
+                           "picked": picks[c.position]}
+                          for c in the_card.choices if not c.is_correct and picks[c.position]]
+        questions.append({
+            "number": q.number, "state": q.state, "stem": the_card.stem,
+            "answered": len(mine),
+            "facility": round(100 * sum(a.is_correct for a in mine) / len(mine))
+            if mine else None,
+            "distribution": [{"choice": c.text, "correct": c.is_correct,
+                              "count": picks[c.position]} for c in the_card.choices],
+            "misconceptions": sorted(misconceptions, key=lambda m: -m["picked"]),
+        } if q.state == LiveQuestion.State.CLOSED else {
+            "number": q.number, "state": q.state, "answered": len(mine)})
+    return {"id": str(game.public_id), "pin": game.pin, "state": game.state,
+            "players": rows, "questions": questions}
+
+
+def questions_in_unfinished_games(*, user, session_attempt_ids=()) -> set[int]:
+    """apps.core.holds provider: the questions of unfinished games the learner sits in."""
+    if user is None:
+        return set()
+    return set(LiveQuestion.objects.filter(
+        game__players__user=user, game__players__removed=False,
+    ).exclude(game__state=LiveGame.State.FINISHED).values_list("version__question_id",
+                                                                flat=True))

@@ -1,0 +1,453 @@
+"""Writes for live class games. The server decides the clock, correctness and points.
+
+Locking: every service that changes a game takes the game's row lock first (`select_for_update`
+inside `atomic`), so an answer, the host's controls, the countdown task and the sweeper run one
+after another for one game. Every transition is idempotent: it names the state it leaves
+(`UPDATE ... WHERE state = ...`) and does nothing when that state is gone, so a close or an end
+can be triggered any number of times from anywhere (the countdown task, a read past the
+deadline, the last answer, the host) and does its work once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apps.bank.selectors import published_versions
+from apps.core.holds import questions_in_play
+from apps.core.tasks import enqueue
+from apps.live.models import NICKNAME_MAX, LiveAnswer, LiveGame, LivePlayer, LiveQuestion
+from apps.play.cards import card, cards
+from apps.play.deal import PickError, deal_choices, parse_pick
+from apps.play.present import is_correct as pick_is_correct
+from apps.play.scoring import answer_points
+from apps.skills import tasks as skill_tasks
+from apps.skills.services import AnswerFacts
+
+MIN_COUNT, MAX_COUNT = 3, 30
+MIN_SECONDS, MAX_SECONDS = 10, 120
+NICKNAME_MIN = 2
+NICKNAME_RE = re.compile(r"^\w[\w .'-]*$")
+
+
+class LiveError(Exception):
+    """A refusal with the HTTP status that describes it (400 bad input, 404, 409 conflict)."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class GameSpec:
+    count: int = 10
+    seconds: int = 20
+    scoring: str = LiveGame.Scoring.SPEED
+    topic: str | None = None
+    resource: str | None = None
+    difficulty: int | None = None
+
+    def validate(self) -> None:
+        if not MIN_COUNT <= self.count <= MAX_COUNT:
+            raise LiveError(f"Choose between {MIN_COUNT} and {MAX_COUNT} questions.")
+        if not MIN_SECONDS <= self.seconds <= MAX_SECONDS:
+            raise LiveError(f"Choose between {MIN_SECONDS} and {MAX_SECONDS} seconds a question.")
+        if self.scoring not in LiveGame.Scoring.values:
+            raise LiveError("Scoring must be speed or accuracy.")
+        if self.difficulty is not None and self.difficulty not in (1, 2, 3):
+            raise LiveError("Difficulty must be 1, 2 or 3.")
+
+    @property
+    def label(self) -> str:
+        parts = [f"topic {self.topic}"] if self.topic else []
+        if self.resource:
+            parts.append(f"resource {self.resource}")
+        if self.difficulty:
+            parts.append(f"difficulty {self.difficulty}")
+        return ", ".join(parts) or "Mixed"
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """`accepted`, `repeat` (the same answer again), `conflict` (a different second answer) or
+    `late` (after the deadline, or the question was closed)."""
+
+    kind: str
+    answer: LiveAnswer | None
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _grace() -> timedelta:
+    return timedelta(seconds=min(settings.QUIZ_GRACE_SECONDS, 1.0) * settings.PLAY_TIME_SCALE)
+
+
+def _lock(game: LiveGame | int) -> LiveGame:
+    return LiveGame.objects.select_for_update().get(pk=getattr(game, "pk", game))
+
+
+def _changed(game: LiveGame) -> None:
+    """Every change clients must see bumps the version; clients poll with the version they have
+    and get the new state only when it moved (push comes in a later slice)."""
+    LiveGame.objects.filter(pk=game.pk).update(version=F("version") + 1)
+
+
+def advance_task():
+    from apps.live.tasks import game_advance_task
+
+    return game_advance_task
+
+
+# --- Creating and joining ----------------------------------------------------------------------
+
+def _new_pin() -> str:
+    return f"{secrets.randbelow(900_000) + 100_000}"
+
+
+def game_create(*, host, spec: GameSpec) -> LiveGame:
+    """A game in its lobby with `spec.count` published questions drawn at random from the focus
+    (leaving out those the host has in play elsewhere: the host sees every key at the reveal),
+    one shared deal of choices per question, and a fresh 6-digit PIN."""
+    spec.validate()
+    running = LiveGame.objects.filter(host=host).exclude(state=LiveGame.State.FINISHED).count()
+    if running >= settings.LIVE_MAX_GAMES_PER_HOST:
+        raise LiveError(f"You already run {running} games: end one before starting another.",
+                        status=409)
+    pool = published_versions(topic=spec.topic, resource=spec.resource,
+                              difficulty=spec.difficulty)
+    ids = list(pool.exclude(question_id__in=questions_in_play(user=host))
+               .values_list("id", flat=True))
+    if not ids:
+        raise LiveError("No published questions match this focus yet.")
+    chosen = secrets.SystemRandom().sample(ids, min(spec.count, len(ids)))
+    the_cards = cards(chosen)
+    for _ in range(20):  # a PIN taken by another unfinished game: draw again
+        try:
+            with transaction.atomic():
+                game = LiveGame.objects.create(
+                    pin=_new_pin(), host=host, scoring=spec.scoring,
+                    seconds_per_question=spec.seconds, focus_label=spec.label[:200],
+                    question_count=len(chosen))
+                rows = []
+                for number, vid in enumerate(chosen, start=1):
+                    deal = deal_choices(len(the_cards[vid].choices))
+                    rows.append(LiveQuestion(game=game, number=number, version_id=vid,
+                                             choice_order=list(deal.order),
+                                             choice_keys=list(deal.keys)))
+                LiveQuestion.objects.bulk_create(rows)
+                return game
+        except IntegrityError:
+            continue
+    raise LiveError("No free PIN right now; try again in a moment.", status=503)
+
+
+def clean_nickname(raw: str) -> str:
+    name = " ".join(str(raw or "").split())
+    if not NICKNAME_MIN <= len(name) <= NICKNAME_MAX:
+        raise LiveError(f"A nickname has {NICKNAME_MIN} to {NICKNAME_MAX} characters.")
+    if not NICKNAME_RE.match(name):
+        raise LiveError("A nickname uses letters, digits, spaces and . ' - _ only.")
+    return name
+
+
+def game_join(*, pin: str, user=None, nickname: str = "", time_factor: float = 1.0
+              ) -> tuple[LivePlayer, str]:
+    """Take a seat (or come back to one) in the unfinished game with this PIN. A signed-in
+    learner plays as themselves: joining again returns their seat with a new secret. Returns the
+    seat and its secret (shown once: the caller keeps it in a cookie). The caller counts wrong
+    PINs (apps.core.ratelimit) so that guessing one is not practical."""
+    signed_in = user is not None and user.is_authenticated
+    name = clean_nickname(nickname or (user.get_username()[:NICKNAME_MAX] if signed_in else ""))
+    token = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        game = LiveGame.objects.select_for_update().filter(pin=str(pin).strip()).exclude(
+            state=LiveGame.State.FINISHED).first()
+        if game is None:
+            raise LiveError("No game is running with this PIN.", status=404)
+        if signed_in:
+            seat = LivePlayer.objects.filter(game=game, user=user).first()
+            if seat is not None:
+                if seat.removed:
+                    raise LiveError("The host removed you from this game.", status=403)
+                LivePlayer.objects.filter(pk=seat.pk).update(token_hash=token_hash(token))
+                return seat, token
+        if game.lobby_locked:
+            raise LiveError("The host has locked this game: no new players.", status=409)
+        if game.players.count() >= settings.LIVE_MAX_PLAYERS:
+            raise LiveError("This game is full.", status=409)
+        if LivePlayer.objects.filter(game=game, nickname__iexact=name).exists():
+            raise LiveError("That nickname is taken in this game: pick another.", status=409)
+        seat = LivePlayer.objects.create(
+            game=game, user=user if signed_in else None, nickname=name,
+            token_hash=token_hash(token),
+            time_factor=time_factor if game.scoring == LiveGame.Scoring.ACCURACY else 1.0)
+        _changed(game)
+    return seat, token
+
+
+def player_rejoin(*, game: LiveGame, token: str) -> LivePlayer | None:
+    """The seat this secret opens in `game` (a reload, a lost network), or None."""
+    if not token:
+        return None
+    return LivePlayer.objects.filter(game=game, token_hash=token_hash(token),
+                                     removed=False).first()
+
+
+# --- The host's controls -----------------------------------------------------------------------
+
+def _limit_seconds(game: LiveGame) -> float:
+    """The question's time for the room. Extended time (a learner's setting) applies in
+    accuracy games only, where the slowest entitled player sets the room's clock; a speed game
+    scores speed, so it gives everyone the same time and says so."""
+    factor = 1.0
+    if game.scoring == LiveGame.Scoring.ACCURACY:
+        factor = max([1.0, *game.players.filter(removed=False).values_list("time_factor",
+                                                                             flat=True)])
+    return game.seconds_per_question * factor * settings.PLAY_TIME_SCALE
+
+
+def _open(game: LiveGame, number: int, now: datetime) -> None:
+    seconds = _limit_seconds(game)
+    LiveQuestion.objects.filter(game=game, number=number, state=LiveQuestion.State.PENDING
+                                ).update(state=LiveQuestion.State.OPEN, opened_at=now,
+                                         deadline=now + timedelta(seconds=seconds))
+    LiveGame.objects.filter(pk=game.pk).update(state=LiveGame.State.QUESTION,
+                                               current_number=number, paused_remaining_ms=None)
+    game.state, game.current_number = LiveGame.State.QUESTION, number
+    _changed(game)
+    enqueue(advance_task(), game.pk, countdown=seconds + _grace().total_seconds() + 0.05)
+
+
+def game_start(*, game: LiveGame) -> LiveGame:
+    """Lobby → question 1. Idempotent: a second start changes nothing."""
+    with transaction.atomic():
+        locked = _lock(game)
+        if locked.state == LiveGame.State.LOBBY:
+            if not locked.players.filter(removed=False).exists():
+                raise LiveError("Nobody has joined yet.", status=409)
+            now = timezone.now()
+            LiveGame.objects.filter(pk=locked.pk).update(started_at=now)
+            _open(locked, 1, now)
+    return LiveGame.objects.get(pk=game.pk)
+
+
+def _close(game: LiveGame, question: LiveQuestion, now: datetime) -> bool:
+    """Open → closed (idempotent): the reveal. Players who did not answer lose their streak;
+    what signed-in players did is handed to skill tracking. True if it closed it now."""
+    closed = LiveQuestion.objects.filter(pk=question.pk, state=LiveQuestion.State.OPEN).update(
+        state=LiveQuestion.State.CLOSED, closed_at=now)
+    if not closed:
+        return False
+    LiveGame.objects.filter(pk=game.pk).update(state=LiveGame.State.REVEAL,
+                                               paused_remaining_ms=None)
+    game.state = LiveGame.State.REVEAL
+    answers = list(question.answers.all())
+    answered = {a.player_id for a in answers}
+    LivePlayer.objects.filter(game=game).exclude(pk__in=answered).update(streak=0)
+    _changed(game)
+    _teach(game, question, answers, now)
+    return True
+
+
+def _teach(game: LiveGame, question: LiveQuestion, answers: list[LiveAnswer],
+           now: datetime) -> None:
+    limit_ms = round(game.seconds_per_question * settings.PLAY_TIME_SCALE * 1000)
+    humans = dict(LivePlayer.objects.filter(game=game, user__isnull=False, removed=False)
+                  .values_list("pk", "user_id"))
+    by_player = {a.player_id: a for a in answers}
+    facts = []
+    for player_id, user_id in humans.items():
+        a = by_player.get(player_id)
+        facts.append(AnswerFacts(
+            source_key=f"live:{question.pk}:{player_id}", user_id=user_id,
+            version_id=question.version_id, is_correct=bool(a and a.is_correct),
+            timed_out=a is None, elapsed_ms=a.elapsed_ms if a else None, limit_ms=limit_ms,
+            answered_at=a.created_at if a else now).as_data())
+    if facts:
+        enqueue(skill_tasks.record_answers_task, facts)
+
+
+def _current(game: LiveGame) -> LiveQuestion | None:
+    return game.questions.filter(number=game.current_number).first()
+
+
+def game_skip(*, game: LiveGame, number: int) -> LiveGame:
+    """Close question `number` now (the reveal), if it is the open one."""
+    with transaction.atomic():
+        locked = _lock(game)
+        question = _current(locked)
+        if locked.state == LiveGame.State.QUESTION and question and question.number == number:
+            _close(locked, question, timezone.now())
+    return LiveGame.objects.get(pk=game.pk)
+
+
+def game_next(*, game: LiveGame, number: int) -> LiveGame:
+    """From the reveal of question `number`: open the next one, or finish with the podium.
+    Idempotent: a stale or repeated request (the host double-clicked) changes nothing."""
+    with transaction.atomic():
+        locked = _lock(game)
+        if locked.state == LiveGame.State.REVEAL and locked.current_number == number:
+            now = timezone.now()
+            if number < locked.question_count:
+                _open(locked, number + 1, now)
+            else:
+                _finish(locked, now)
+    return LiveGame.objects.get(pk=game.pk)
+
+
+def _finish(game: LiveGame, now: datetime) -> None:
+    finished = LiveGame.objects.filter(pk=game.pk).exclude(state=LiveGame.State.FINISHED).update(
+        state=LiveGame.State.FINISHED, finished_at=now, paused_remaining_ms=None)
+    if finished:
+        game.state = LiveGame.State.FINISHED
+        _changed(game)
+
+
+def game_end(*, game: LiveGame) -> LiveGame:
+    """End early (or at the end): an open question closes first, so its answers count."""
+    with transaction.atomic():
+        locked = _lock(game)
+        now = timezone.now()
+        question = _current(locked)
+        if locked.state == LiveGame.State.QUESTION and question is not None:
+            _close(locked, question, now)
+        _finish(locked, now)
+    return LiveGame.objects.get(pk=game.pk)
+
+
+def game_pause(*, game: LiveGame) -> LiveGame:
+    """Stop the clock of the open question; answers wait until it resumes."""
+    with transaction.atomic():
+        locked = _lock(game)
+        question = _current(locked)
+        if locked.state == LiveGame.State.QUESTION and not locked.is_paused and question:
+            left = max(0, int((question.deadline - timezone.now()).total_seconds() * 1000))
+            LiveGame.objects.filter(pk=locked.pk).update(paused_remaining_ms=left)
+            _changed(locked)
+    return LiveGame.objects.get(pk=game.pk)
+
+
+def game_resume(*, game: LiveGame) -> LiveGame:
+    with transaction.atomic():
+        locked = _lock(game)
+        question = _current(locked)
+        if locked.state == LiveGame.State.QUESTION and locked.is_paused and question:
+            left = locked.paused_remaining_ms / 1000
+            LiveQuestion.objects.filter(pk=question.pk).update(
+                deadline=timezone.now() + timedelta(seconds=left))
+            LiveGame.objects.filter(pk=locked.pk).update(paused_remaining_ms=None)
+            _changed(locked)
+            enqueue(advance_task(), locked.pk, countdown=left + _grace().total_seconds() + 0.05)
+    return LiveGame.objects.get(pk=game.pk)
+
+
+def game_lock(*, game: LiveGame, locked: bool) -> LiveGame:
+    with transaction.atomic():
+        row = _lock(game)
+        if row.lobby_locked != locked:
+            LiveGame.objects.filter(pk=row.pk).update(lobby_locked=locked)
+            _changed(row)
+    return LiveGame.objects.get(pk=game.pk)
+
+
+def player_remove(*, game: LiveGame, player_id: int) -> LivePlayer:
+    """Remove a player (an offensive nickname, someone who should not be there): their seat
+    stops counting and its secret stops working; a signed-in learner cannot take a new one."""
+    with transaction.atomic():
+        row = _lock(game)
+        player = LivePlayer.objects.filter(game=row, pk=player_id).first()
+        if player is None:
+            raise LiveError("No such player in this game.", status=404)
+        if not player.removed:
+            LivePlayer.objects.filter(pk=player.pk).update(removed=True)
+            player.removed = True
+            _changed(row)
+    return player
+
+
+def game_advance(*, game_id: int) -> None:
+    """Close the open question if its time is up (the countdown task, the sweeper and
+    close-on-read all call this). Safe to call any number of times from anywhere."""
+    with transaction.atomic():
+        try:
+            locked = _lock(game_id)
+        except LiveGame.DoesNotExist:
+            return
+        if locked.state != LiveGame.State.QUESTION or locked.is_paused:
+            return
+        question = _current(locked)
+        now = timezone.now()
+        if question is not None and question.deadline + _grace() < now:
+            _close(locked, question, now)
+
+
+def game_sweep() -> int:
+    """Beat: close every overdue open question whose countdown task was lost or is late."""
+    cutoff = timezone.now() - _grace()
+    ids = list(LiveGame.objects.filter(
+        state=LiveGame.State.QUESTION, paused_remaining_ms=None,
+        questions__state=LiveQuestion.State.OPEN, questions__deadline__lt=cutoff,
+    ).values_list("pk", flat=True).distinct()[:500])
+    for game_id in ids:
+        game_advance(game_id=game_id)
+    return len(ids)
+
+
+# --- Answering ---------------------------------------------------------------------------------
+
+def game_answer(*, game: LiveGame, player: LivePlayer, number: int, keys) -> AnswerOutcome:
+    """A player's one answer to question `number`. Holds the game's lock; the unique
+    (question, player) constraint is the database's guarantee against a second answer. The
+    last answer of the room closes the question at once."""
+    with transaction.atomic():
+        locked = _lock(game)
+        now = timezone.now()
+        question = locked.questions.filter(number=number).first()
+        if question is None:
+            raise LiveError(f"This game has no question {number}.", status=404)
+        try:
+            picked = parse_pick(question.deal, keys, question_type=card(question.version_id).type)
+        except PickError as exc:
+            raise LiveError(str(exc)) from None
+        existing = LiveAnswer.objects.filter(question=question, player=player).first()
+        if existing is not None:
+            return AnswerOutcome("repeat" if existing.picked == picked else "conflict", existing)
+        if player.removed or LivePlayer.objects.filter(pk=player.pk, removed=True).exists():
+            raise LiveError("The host removed you from this game.", status=403)
+        if question.state == LiveQuestion.State.PENDING:
+            raise LiveError("This question is not open yet.", status=409)
+        if locked.is_paused:
+            raise LiveError("The game is paused: answer when it resumes.", status=409)
+        if question.state == LiveQuestion.State.CLOSED or now > question.deadline + _grace():
+            if question.state == LiveQuestion.State.OPEN:
+                _close(locked, question, now)
+            return AnswerOutcome("late", None)
+        the_card = card(question.version_id)
+        correct = pick_is_correct(the_card, picked)
+        elapsed = (now - question.opened_at).total_seconds()
+        seat = LivePlayer.objects.get(pk=player.pk)
+        streak = seat.streak + 1 if correct else 0
+        points = answer_points(mode=locked.scoring, correct=correct, elapsed=elapsed,
+                               limit=(question.deadline - question.opened_at).total_seconds(),
+                               streak=streak)
+        answer = LiveAnswer.objects.create(question=question, player=seat, picked=picked,
+                                           elapsed_ms=round(elapsed * 1000),
+                                           is_correct=correct, points=points)
+        LivePlayer.objects.filter(pk=seat.pk).update(
+            score=F("score") + points, streak=streak, correct=F("correct") + int(correct))
+        _changed(locked)
+        active = locked.players.filter(removed=False).count()
+        if question.answers.filter(player__removed=False).count() >= active:
+            _close(locked, question, now)
+    return AnswerOutcome("accepted", answer)
