@@ -8,6 +8,7 @@ urlpatterns = [
     path("bank/", include("apps.bank.urls")),
     path("quiz/", include("apps.quiz.urls")),
     path("play/", include("apps.matches.urls")),
+    path("live/", include("apps.live.urls")),
     path("skills/", include("apps.skills.urls")),
     path("curation/", include("apps.curation.urls")),
     path("packs/", include("apps.packs.urls")),

@@ -34,6 +34,15 @@ def learners_match(world) -> str:
     return str(bot_match_create(user=world["learner"], level=1).public_id)
 
 
+def learners_game(world) -> str:
+    """A live game hosted by the learner (any signed-in user may host a private game)."""
+    from apps.live.services import GameSpec, game_create
+    from tests.factories import load_small_bank
+
+    load_small_bank()
+    return str(game_create(host=world["learner"], spec=GameSpec(count=3)).public_id)
+
+
 PLAYER_ONLY = {"anonymous": 302, "learner": 200, "other_learner": 404, "instructor": 404,
                "staff": 404}
 
@@ -57,6 +66,33 @@ def instructors_import(world) -> str:
 
 
 ROWS = [
+    Row("live join page", "GET", "/live/", everyone(200)),
+    Row("live host form", "GET", "/live/new/", SIGNED_IN),
+    Row("live projector", "GET", lambda w: f"/live/{learners_game(w)}/host/", PLAYER_ONLY),
+    Row("live qr code", "GET", lambda w: f"/live/{learners_game(w)}/host/qr.svg", PLAYER_ONLY),
+    Row("live control", "POST", lambda w: f"/live/{learners_game(w)}/host/pause/",
+        {**PLAYER_ONLY, "learner": 302}),
+    Row("live report", "GET", lambda w: f"/live/{learners_game(w)}/report/", PLAYER_ONLY),
+    Row("live report csv", "GET", lambda w: f"/live/{learners_game(w)}/report.csv", PLAYER_ONLY),
+    Row("live player page without a seat", "GET", lambda w: f"/live/{learners_game(w)}/play/",
+        everyone(404)),
+    Row("api live create", "POST", "/api/v1/live/", {**API_SIGNED_IN, **dict.fromkeys(
+        ("learner", "other_learner", "instructor", "staff"), 400)}, data={"count": 1}),
+    Row("api live game", "GET", lambda w: f"/api/v1/live/{learners_game(w)}/", API_OWNER_ONLY),
+    Row("api live report", "GET", lambda w: f"/api/v1/live/{learners_game(w)}/report/",
+        API_OWNER_ONLY),
+    Row("api live control", "POST", lambda w: f"/api/v1/live/{learners_game(w)}/lock/",
+        API_OWNER_ONLY, data={"locked": True}),
+    Row("api live remove", "POST",
+        lambda w: f"/api/v1/live/{learners_game(w)}/players/999999/remove/",
+        {**API_OWNER_ONLY, "learner": 404}),
+    Row("api live play without a seat", "GET",
+        lambda w: f"/api/v1/live/{learners_game(w)}/play/", everyone(404)),
+    Row("api live answer without a seat", "POST",
+        lambda w: f"/api/v1/live/{learners_game(w)}/answers/", everyone(404),
+        data={"question": 1, "choices": ["x"]}),
+    Row("api live join", "POST", "/api/v1/live/join/", everyone(404),
+        data={"pin": "000000", "nickname": "Eve"}),
     Row("home", "GET", "/", everyone(200)),
     Row("resources page", "GET", "/bank/resources/", everyone(200)),
     Row("topics page", "GET", "/bank/topics/", everyone(200)),

@@ -10,12 +10,10 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.accounts.services import profile_get_or_create
 from apps.bank.models import Resource, Topic
 from apps.core.api import ErrorOut
-from apps.core.clientip import client_ip
-from apps.core.ratelimit import RateLimited, check, hit, rate_limit, refusal
-from apps.live import selectors, services
+from apps.core.ratelimit import RateLimited, rate_limit, refusal
+from apps.live import controls, selectors, services
 from apps.live.models import NICKNAME_MAX, LiveGame
 from apps.live.services import MAX_COUNT, MAX_SECONDS, MIN_COUNT, MIN_SECONDS, GameSpec, LiveError
 
@@ -140,15 +138,6 @@ def game_detail(request: Request, game_id) -> Response:
     return Response(selectors.room_view(game))
 
 
-CONTROLS = {
-    "start": lambda game, data: services.game_start(game=game),
-    "next": lambda game, data: services.game_next(game=game, number=data["question"]),
-    "skip": lambda game, data: services.game_skip(game=game, number=data["question"]),
-    "pause": lambda game, data: services.game_pause(game=game),
-    "resume": lambda game, data: services.game_resume(game=game),
-    "end": lambda game, data: services.game_end(game=game),
-    "lock": lambda game, data: services.game_lock(game=game, locked=data["locked"]),
-}
 CONTROL_INPUT = {"next": NumberInput, "skip": NumberInput, "lock": LockInput}
 
 
@@ -160,7 +149,7 @@ CONTROL_INPUT = {"next": NumberInput, "skip": NumberInput, "lock": LockInput}
 @permission_classes([IsAuthenticated])
 def game_control(request: Request, game_id, action: str) -> Response:
     game = _host_game(request, game_id)
-    if action not in CONTROLS:
+    if action not in controls.CONTROLS:
         return Response({"detail": "Unknown control."}, status=status.HTTP_404_NOT_FOUND)
     data = {}
     if action in CONTROL_INPUT:
@@ -168,7 +157,7 @@ def game_control(request: Request, game_id, action: str) -> Response:
         form.is_valid(raise_exception=True)
         data = form.validated_data
     try:
-        game = CONTROLS[action](game, data)
+        game = controls.CONTROLS[action](game, data)
     except LiveError as exc:
         return _error(exc)
     return Response(selectors.room_view(game))
@@ -209,7 +198,7 @@ def game_join(request: Request) -> Response:
     data = JoinInput(data=request.data)
     data.is_valid(raise_exception=True)
     try:
-        player, token = join(request, data.validated_data["pin"],
+        player, token = controls.join_with_pin(request, data.validated_data["pin"],
                              data.validated_data.get("nickname", ""))
     except RateLimited as exc:
         return refusal(request, exc)
@@ -218,21 +207,6 @@ def game_join(request: Request) -> Response:
     return Response({"game": str(player.game.public_id), "player": player.pk,
                      "nickname": player.nickname, "token": token},
                     status=status.HTTP_201_CREATED)
-
-
-def join(request, pin: str, nickname: str):
-    """Join, counting wrong PINs per address: after RATE_LIMITS["live_pin_miss"] of them the
-    address waits, whether its next PIN is right or wrong, so guessing is not practical."""
-    key = f"ip{client_ip(request)}"
-    check("live_pin_miss", key)
-    user = request.user if request.user.is_authenticated else None
-    factor = profile_get_or_create(user=user).time_factor if user else 1.0
-    try:
-        return services.game_join(pin=pin, user=user, nickname=nickname, time_factor=factor)
-    except LiveError as exc:
-        if exc.status == 404:
-            hit("live_pin_miss", key)
-        raise
 
 
 @extend_schema(parameters=[PLAYER_HEADER],
