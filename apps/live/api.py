@@ -132,9 +132,7 @@ def game_create(request: Request) -> Response:
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def game_detail(request: Request, game_id) -> Response:
-    game = _host_game(request, game_id)
-    services.game_advance(game_id=game.pk)  # close-on-read
-    game.refresh_from_db()
+    game = services.game_refresh(game=_host_game(request, game_id))  # close-on-read
     return Response(selectors.room_view(game))
 
 
@@ -209,8 +207,9 @@ def game_join(request: Request) -> Response:
                     status=status.HTTP_201_CREATED)
 
 
-@extend_schema(parameters=[PLAYER_HEADER],
-               responses={200: PlayerGameOut, 404: ErrorOut},
+@extend_schema(parameters=[PLAYER_HEADER, OpenApiParameter(
+                   "v", int, description="The version you have: 204 while it is still current")],
+               responses={200: PlayerGameOut, 204: None, 404: ErrorOut},
                summary="The game as this player sees it (their score, rank and result)")
 @api_view(["GET"])
 @permission_classes([AllowAny])
@@ -219,8 +218,9 @@ def game_play(request: Request, game_id) -> Response:
     player = _seat(request, game)
     if player is None:
         return Response({"detail": "No such game."}, status=status.HTTP_404_NOT_FOUND)
-    services.game_advance(game_id=game.pk)  # close-on-read
-    game.refresh_from_db()
+    game = services.game_refresh(game=game)  # close-on-read
+    if request.query_params.get("v") == str(game.version):
+        return Response(status=status.HTTP_204_NO_CONTENT)
     return Response(selectors.player_view(game, player))
 
 

@@ -37,6 +37,9 @@ class LiveGame(models.Model):
     question_count = models.PositiveSmallIntegerField()
     current_number = models.PositiveSmallIntegerField(default=0)  # 0 in the lobby
     lobby_locked = models.BooleanField(default=False)
+    # The open question's deadline, kept here too so that a poll can tell from this row alone
+    # whether a close is due (close-on-read) without locking or reading the question.
+    deadline = models.DateTimeField(null=True, blank=True)
     # While paused: how much time the open question had left (the deadline moves on resume).
     paused_remaining_ms = models.PositiveIntegerField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)

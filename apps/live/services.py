@@ -219,11 +219,13 @@ def _limit_seconds(game: LiveGame) -> float:
 
 def _open(game: LiveGame, number: int, now: datetime) -> None:
     seconds = _limit_seconds(game)
+    deadline = now + timedelta(seconds=seconds)
     LiveQuestion.objects.filter(game=game, number=number, state=LiveQuestion.State.PENDING
                                 ).update(state=LiveQuestion.State.OPEN, opened_at=now,
-                                         deadline=now + timedelta(seconds=seconds))
+                                         deadline=deadline)
     LiveGame.objects.filter(pk=game.pk).update(state=LiveGame.State.QUESTION,
-                                               current_number=number, paused_remaining_ms=None)
+                                               current_number=number, paused_remaining_ms=None,
+                                               deadline=deadline)
     game.state, game.current_number = LiveGame.State.QUESTION, number
     _changed(game)
     enqueue(advance_task(), game.pk, countdown=seconds + _grace().total_seconds() + 0.05)
@@ -250,7 +252,7 @@ def _close(game: LiveGame, question: LiveQuestion, now: datetime) -> bool:
     if not closed:
         return False
     LiveGame.objects.filter(pk=game.pk).update(state=LiveGame.State.REVEAL,
-                                               paused_remaining_ms=None)
+                                               paused_remaining_ms=None, deadline=None)
     game.state = LiveGame.State.REVEAL
     answers = list(question.answers.all())
     answered = {a.player_id for a in answers}
@@ -344,9 +346,10 @@ def game_resume(*, game: LiveGame) -> LiveGame:
         question = _current(locked)
         if locked.state == LiveGame.State.QUESTION and locked.is_paused and question:
             left = locked.paused_remaining_ms / 1000
-            LiveQuestion.objects.filter(pk=question.pk).update(
-                deadline=timezone.now() + timedelta(seconds=left))
-            LiveGame.objects.filter(pk=locked.pk).update(paused_remaining_ms=None)
+            deadline = timezone.now() + timedelta(seconds=left)
+            LiveQuestion.objects.filter(pk=question.pk).update(deadline=deadline)
+            LiveGame.objects.filter(pk=locked.pk).update(paused_remaining_ms=None,
+                                                         deadline=deadline)
             _changed(locked)
             enqueue(advance_task(), locked.pk, countdown=left + _grace().total_seconds() + 0.05)
     return LiveGame.objects.get(pk=game.pk)
@@ -374,6 +377,20 @@ def player_remove(*, game: LiveGame, player_id: int) -> LivePlayer:
             player.removed = True
             _changed(row)
     return player
+
+
+def close_due(game: LiveGame) -> bool:
+    """From the game row alone: is its open question past its deadline (a close is due)?"""
+    return (game.state == LiveGame.State.QUESTION and not game.is_paused
+            and game.deadline is not None and game.deadline + _grace() < timezone.now())
+
+
+def game_refresh(*, game: LiveGame) -> LiveGame:
+    """Close-on-read for pollers: takes the lock only when a close is due."""
+    if close_due(game):
+        game_advance(game_id=game.pk)
+        game.refresh_from_db()
+    return game
 
 
 def game_advance(*, game_id: int) -> None:

@@ -89,9 +89,7 @@ def _host_context(request: HttpRequest, game: LiveGame) -> dict:
 @login_required
 @require_GET
 def host(request: HttpRequest, public_id) -> HttpResponse:
-    game = selectors.get_game_for_host(request.user, public_id)
-    services.game_advance(game_id=game.pk)  # close-on-read
-    game.refresh_from_db()
+    game = services.game_refresh(game=selectors.get_game_for_host(request.user, public_id))
     if _unchanged(request, game):
         return HttpResponse(status=204)
     template = "live/host.html#board" if request.headers.get("HX-Request") else "live/host.html"
@@ -139,8 +137,7 @@ def qr(request: HttpRequest, public_id) -> HttpResponse:
 def play(request: HttpRequest, public_id) -> HttpResponse:
     game = selectors.get_game(public_id)
     player = _player(request, game)
-    services.game_advance(game_id=game.pk)  # close-on-read
-    game.refresh_from_db()
+    game = services.game_refresh(game=game)  # close-on-read
     if _unchanged(request, game):
         return HttpResponse(status=204)
     template = "live/play.html#board" if request.headers.get("HX-Request") else "live/play.html"

@@ -243,3 +243,22 @@ def test_an_accuracy_game_gives_the_room_the_extended_time_of_its_players(host, 
     seat(game["pin"], "", client)
     started = control(host, game["id"], "start").json()
     assert 29_000 < started["question"]["remaining_ms"] <= 30_000
+
+
+def test_a_poll_of_an_unchanged_game_is_204_in_two_statements_without_a_lock(host, game):
+    from tests.querycount import Counted
+
+    ada = seat(game["pin"], "Ada")
+    control(host, game["id"], "start")
+    version = ada.get().json()["version"]
+    with Counted() as poll:
+        response = ada.get(f"/api/v1/live/{game['id']}/play/?v={version}")
+    assert response.status_code == 204
+    assert len(poll) <= 2, poll.statements
+    assert not any("FOR UPDATE" in s for s in poll.statements)
+    LiveGame.objects.filter(public_id=game["id"]).update(
+        deadline=timezone.now() - timedelta(seconds=30))
+    LiveQuestion.objects.filter(game__public_id=game["id"]).update(
+        deadline=timezone.now() - timedelta(seconds=30))
+    moved = ada.get(f"/api/v1/live/{game['id']}/play/?v={version}")  # the close is due: read
+    assert moved.status_code == 200 and moved.json()["state"] == "reveal"
