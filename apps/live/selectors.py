@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.core.cache import cache
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from apps.play.present import question_closed, question_open
 
 LOBBY_SHOWN = 200  # nicknames listed on the projector; the count says the rest
 TOP = 5
+VIEW_SECONDS = 120  # how long a version's shared view is kept (a later version replaces it)
 
 
 def get_game_for_host(user, public_id) -> LiveGame:
@@ -39,18 +42,17 @@ def _ranking(game: LiveGame) -> list[LivePlayer]:
     return list(game.players.filter(removed=False).order_by("-score", "joined_at"))
 
 
-def _remaining_ms(game: LiveGame, question: LiveQuestion) -> int:
-    if question.state != LiveQuestion.State.OPEN:
-        return 0
-    if game.is_paused:
-        return game.paused_remaining_ms
-    return max(0, int((question.deadline - timezone.now()).total_seconds() * 1000))
-
-
-def room_view(game: LiveGame) -> dict[str, Any]:
-    """What the whole room may see now: the same for the projector and every phone."""
+def _shared(game: LiveGame) -> dict[str, Any]:
+    """What everyone sees at this version of the game, computed once per version and kept in
+    the cache (shared by every process): a version never changes meaning, so a room of hundreds
+    polling after a change costs one computation, not one per phone. The deal of the current
+    question rides along under "_deal" for the players' own lines; it never leaves the server."""
+    key = f"live:view:{game.pk}:{game.version}"
+    shared = cache.get(key)
+    if shared is not None:
+        return shared
     ranking = _ranking(game)
-    view: dict[str, Any] = {
+    shared = {
         "id": str(game.public_id), "pin": game.pin, "state": game.state,
         "version": game.version, "number": game.current_number, "count": game.question_count,
         "scoring": game.scoring, "seconds_per_question": game.seconds_per_question,
@@ -59,39 +61,72 @@ def room_view(game: LiveGame) -> dict[str, Any]:
         if game.state == LiveGame.State.LOBBY else [],
         "question": None, "reveal": None,
         "top": [{"nickname": p.nickname, "score": p.score} for p in ranking[:TOP]],
+        "_deal": None, "_version_id": None, "_deadline": None,
     }
     question = game.questions.filter(number=game.current_number).first() \
         if game.current_number else None
     if question is not None:
         the_card = card(question.version_id)
-        answers = list(question.answers.filter(player__removed=False)
-                       .values_list("picked", flat=True))
-        view["question"] = {"number": question.number, "state": question.state,
-                            **question_open(the_card, question.deal),
-                            "remaining_ms": _remaining_ms(game, question),
-                            "answers_in": len(answers)}
+        shared["_deal"], shared["_version_id"] = question.deal, question.version_id
+        shared["_deadline"] = question.deadline
+        shared["question"] = {"number": question.number, "state": question.state,
+                              **question_open(the_card, question.deal)}
         if question.state == LiveQuestion.State.CLOSED:
+            answers = list(question.answers.filter(player__removed=False)
+                           .values_list("picked", flat=True))
             closed = question_closed(the_card, question.deal)
             picks = Counter(p for picked in answers for p in picked)
-            view["reveal"] = {
+            shared["reveal"] = {
                 "correct": closed["correct"],
                 "distribution": [{"key": key, "count": picks[position]}
                                  for key, position in zip(question.deal.keys,
                                                           question.deal.order, strict=True)],
                 "explanation_html": closed["explanation_html"],
                 "atlas": closed["atlas"],
+                "answered": len(answers),
             }
+    cache.set(key, shared, VIEW_SECONDS)
+    return shared
+
+
+def _public(game: LiveGame, shared: dict[str, Any]) -> dict[str, Any]:
+    view = {k: v for k, v in shared.items() if not k.startswith("_")}
+    if view["question"] is not None:
+        remaining = 0
+        if view["question"]["state"] == LiveQuestion.State.OPEN:
+            remaining = game.paused_remaining_ms if game.is_paused else max(0, int((
+                shared["_deadline"] - timezone.now()).total_seconds() * 1000))
+        view["question"] = {**view["question"], "remaining_ms": remaining}
+    return view
+
+
+def answers_in(game: LiveGame) -> int:
+    """How many have answered the open question (the projector's counter; answers do not move
+    the version, so the phones are not sent a new view for each one)."""
+    return LiveAnswer.objects.filter(question__game=game, question__number=game.current_number,
+                                     player__removed=False).count()
+
+
+def room_view(game: LiveGame) -> dict[str, Any]:
+    """What the whole room may see now: the same for the projector and every phone."""
+    view = _public(game, _shared(game))
+    if view["question"] is not None:
+        view["question"]["answers_in"] = answers_in(game)
     return view
 
 
 def player_view(game: LiveGame, player: LivePlayer) -> dict[str, Any]:
     """The room's view plus this player's own line (score, rank, their answer and, once the
-    question is closed, whether it was right)."""
-    view = room_view(game)
+    question is closed, whether it was right): the shared part from the cache, then two or three
+    small reads of their own."""
+    shared = _shared(game)
+    view = _public(game, shared)
     view.pop("lobby")
-    ranking = _ranking(game)
-    me = next((p for p in ranking if p.pk == player.pk), player)
-    rank = next((i for i, p in enumerate(ranking, start=1) if p.pk == player.pk), None)
+    me = LivePlayer.objects.get(pk=player.pk)
+    rank = None
+    if not me.removed:
+        rank = 1 + game.players.filter(removed=False).filter(
+            Q(score__gt=me.score) | Q(score=me.score, joined_at__lt=me.joined_at)).count()
     mine: dict[str, Any] = {"nickname": me.nickname, "score": me.score, "streak": me.streak,
                             "rank": rank, "answered": False, "result": None}
     question = view["question"]
@@ -100,8 +135,7 @@ def player_view(game: LiveGame, player: LivePlayer) -> dict[str, Any]:
             "number"], player=player).first()
         mine["answered"] = answer is not None
         if question["state"] == LiveQuestion.State.CLOSED:
-            row = game.questions.get(number=question["number"])
-            closed = question_closed(card(row.version_id), row.deal,
+            closed = question_closed(card(shared["_version_id"]), shared["_deal"],
                                      answer.picked if answer else ())
             mine["result"] = {"picked": closed["picked"], "correct": closed["correct"],
                               "is_correct": bool(answer and answer.is_correct),

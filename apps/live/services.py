@@ -463,7 +463,8 @@ def game_answer(*, game: LiveGame, player: LivePlayer, number: int, keys) -> Ans
                                            is_correct=correct, points=points)
         LivePlayer.objects.filter(pk=seat.pk).update(
             score=F("score") + points, streak=streak, correct=F("correct") + int(correct))
-        _changed(locked)
+        # No new version: the room's view does not change with one answer (the projector counts
+        # answers on its own read), so hundreds of phones are not sent a new view per answer.
         active = locked.players.filter(removed=False).count()
         if question.answers.filter(player__removed=False).count() >= active:
             _close(locked, question, now)

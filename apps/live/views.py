@@ -37,9 +37,9 @@ def _player(request: HttpRequest, game: LiveGame) -> LivePlayer:
     return player
 
 
-def _unchanged(request: HttpRequest, game: LiveGame) -> bool:
+def _unchanged(request: HttpRequest, game: LiveGame, mark: str = "") -> bool:
     return request.headers.get("HX-Request") == "true" and \
-        request.GET.get("v") == str(game.version)
+        request.GET.get("v") == f"{game.version}{mark}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -90,7 +90,8 @@ def _host_context(request: HttpRequest, game: LiveGame) -> dict:
 @require_GET
 def host(request: HttpRequest, public_id) -> HttpResponse:
     game = services.game_refresh(game=selectors.get_game_for_host(request.user, public_id))
-    if _unchanged(request, game):
+    # The projector also moves with each answer (its counter): its mark says how many.
+    if _unchanged(request, game, f"-{selectors.answers_in(game)}"):
         return HttpResponse(status=204)
     template = "live/host.html#board" if request.headers.get("HX-Request") else "live/host.html"
     return render(request, template, _host_context(request, game))

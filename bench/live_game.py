@@ -1,0 +1,259 @@
+"""A live class game with a room of players, against the server as the deployment runs it.
+
+N players join with the PIN over the API and poll their view with the version they have
+(`?v=`, 204 while nothing moved) every POLL seconds, as the phones' pages do; each answers the
+open question at a random moment in its first SPREAD seconds. A host thread starts the game and
+moves on a moment after each reveal. Printed: answer POST -> acknowledged p50/p99; question
+closed -> each player's next view shows the reveal, p50/p99/max; server CPU and memory per
+player; lost or double answers (from the database after the run). Loopback only.
+
+    .venv/bin/python bench/live_game.py [--players 300] [--questions 10] [--games 1]
+    DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/live_game.py
+
+With --games G the room is G games of --players each at once (e.g. --games 10 --players 30).
+Nothing is asserted: the figures are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.quiz_throughput import children, cpu_seconds, serve, stop  # noqa: E402
+
+
+def rss_kib(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+class Room:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.acks: list[float] = []
+        self.seen: dict[tuple[str, int, int], float] = {}  # (game, player, number) -> time
+        self.errors: dict[int, int] = {}
+        self.polls = 0
+        self.joined = 0
+
+    def error(self, status: int) -> None:
+        with self.lock:
+            self.errors[status] = self.errors.get(status, 0) + 1
+
+
+def call(conn, method, path, body=None, headers=None):
+    conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                 headers={"Content-Type": "application/json", **(headers or {})})
+    response = conn.getresponse()
+    data = response.read()
+    return response.status, (json.loads(data) if data else None)
+
+
+def player(port: int, pin: str, name: str, args, room: Room, done: threading.Event) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    status, joined = call(conn, "POST", "/api/v1/live/join/", {"pin": pin, "nickname": name})
+    if status != 201:
+        room.error(status)
+        return
+    with room.lock:
+        room.joined += 1
+    game, me = joined["game"], joined["player"]
+    headers = {"X-Live-Player": joined["token"]}
+    version, answered, plan, view = None, set(), {}, None
+    time.sleep(random.random() * args.poll)  # phones do not poll in step
+    while not done.is_set():
+        path = f"/api/v1/live/{game}/play/" + (f"?v={version}" if version else "")
+        status, fresh = call(conn, "GET", path, headers=headers)
+        now = time.time()
+        with room.lock:
+            room.polls += 1
+        if status == 200:
+            view = fresh
+        elif status != 204:
+            room.error(status)
+        if view is not None:
+            version = view["version"]
+            question = view["question"]
+            if view["state"] == "reveal" and question:
+                room.seen.setdefault((game, me, question["number"]), now)
+            if view["state"] == "finished":
+                break
+            if view["state"] == "question" and question and not view["me"]["answered"]:
+                number = question["number"]
+                plan.setdefault(number, now + random.random() * args.spread)
+                if number not in answered and now >= plan[number]:
+                    started = time.perf_counter()
+                    status, _ = call(conn, "POST", f"/api/v1/live/{game}/answers/",
+                                     {"question": number,
+                                      "choices": [random.choice(question["choices"])["key"]]},
+                                     headers)
+                    with room.lock:
+                        room.acks.append(time.perf_counter() - started)
+                    if status != 200:
+                        room.error(status)
+                    answered.add(number)
+                    version = None  # read the view that says "answered"
+                    continue
+        time.sleep(args.poll if not plan or all(n in answered for n in plan) else 0.2)
+    conn.close()
+
+
+def host(port: int, token: str, game: str, args, done: threading.Event) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Authorization": f"Token {token}"}
+    call(conn, "POST", f"/api/v1/live/{game}/start/", {}, headers)
+    while not done.is_set():
+        _, view = call(conn, "GET", f"/api/v1/live/{game}/", headers=headers)
+        if view["state"] == "finished":
+            break
+        if view["state"] == "reveal":
+            time.sleep(args.reveal)
+            call(conn, "POST", f"/api/v1/live/{game}/next/", {"question": view["number"]},
+                 headers)
+        time.sleep(0.2)
+    conn.close()
+
+
+def prepare(args) -> tuple[str, list[tuple[str, str]]]:
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connections
+    from knox.models import AuthToken
+
+    from apps.live.services import GameSpec, game_create
+
+    call_command("migrate", verbosity=0)
+    call_command("loadbank", verbosity=0, stdout=open(os.devnull, "w"))
+    stamp = int(time.time())
+    games = []
+    for g in range(args.games):
+        user = get_user_model().objects.create_user(f"livehost{stamp}-{g}")
+        token = AuthToken.objects.create(user=user)[1]
+        game = game_create(host=user, spec=GameSpec(count=args.questions,
+                                                    seconds=args.seconds))
+        games.append((token, str(game.public_id), game.pin))
+    connections.close_all()
+    return games
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--players", type=int, default=300, help="players per game")
+    parser.add_argument("--games", type=int, default=1)
+    parser.add_argument("--questions", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=20, help="time per question")
+    parser.add_argument("--spread", type=float, default=5.0, help="answers spread over (s)")
+    parser.add_argument("--poll", type=float, default=1.0, help="seconds between polls")
+    parser.add_argument("--reveal", type=float, default=2.0, help="host waits after a reveal")
+    parser.add_argument("--web", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 1)))
+    parser.add_argument("--port", type=int, default=8795)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="live-bench-"))
+    env = dict(os.environ)
+    env.update({"DJANGO_SETTINGS_MODULE": env.get("DJANGO_SETTINGS_MODULE",
+                                                  "config.settings.local"),
+                "DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+                "LOG_LEVEL": "WARNING", "CELERY_QUEUE": f"bench-{os.getpid()}",
+                "RATE_LIMIT_LIVE_JOIN": "0/60", "RATE_LIMIT_LIVE_CREATE": "0/60",
+                "LIVE_MAX_GAMES_PER_HOST": "100", "WEB_THREADS": env.get("WEB_THREADS", "16")})
+    if not env.get("DATABASE_URL"):
+        env["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
+    full_stack = bool(env.get("DATABASE_URL") and env.get("REDIS_URL"))
+    os.environ.update(env)
+    games = prepare(args)
+    from django.db import connections
+
+    from apps.live.models import LiveAnswer, LiveQuestion
+
+    log = open(tmp / "server.log", "w")
+    worker = []
+    if full_stack:
+        worker = [subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", env["CELERY_QUEUE"],
+             "--concurrency", "2", "--without-gossip", "--without-mingle", "-l", "warning"],
+            cwd=ROOT, env={**env, "DB_POOL": "false", "DB_CONN_MAX_AGE": "60"},
+            stdout=subprocess.DEVNULL, stderr=log)]
+        env = {**env, "DB_POOL": "true"}
+    servers = serve("config", args.port, args.web, env, log, "gunicorn")
+    room, done = Room(), threading.Event()
+    try:
+        pids = children([p.pid for p in servers + worker])
+        threads = [threading.Thread(target=player, args=(args.port, pin, f"p{g}-{i}", args,
+                                                         room, done))
+                   for g, (_, _, pin) in enumerate(games) for i in range(args.players)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 300
+        while room.joined + sum(room.errors.values()) < len(threads) and \
+                time.monotonic() < deadline:
+            time.sleep(0.2)  # everyone has joined before the host starts
+        time.sleep(2)
+        cpu_before, started = cpu_seconds(pids), time.perf_counter()
+        hosts = [threading.Thread(target=host, args=(args.port, token, gid, args, done))
+                 for token, gid, _ in games]
+        for t in hosts:
+            t.start()
+        for t in hosts:
+            t.join(timeout=args.questions * (args.seconds + args.reveal + 10) + 60)
+        wall, cpu = time.perf_counter() - started, cpu_seconds(pids) - cpu_before
+        memory = rss_kib(pids)
+        done.set()
+        for t in threads:
+            t.join(timeout=30)
+    finally:
+        stop(servers + worker)
+    closed = {(str(g), n): c.timestamp() for g, n, c in LiveQuestion.objects.filter(
+        game__public_id__in=[gid for _, gid, _ in games], closed_at__isnull=False
+    ).values_list("game__public_id", "number", "closed_at")}
+    reveal = sorted(1000 * (seen - closed[(g, n)]) for (g, _, n), seen in room.seen.items()
+                    if (g, n) in closed)
+    answers = LiveAnswer.objects.filter(question__game__public_id__in=[g for _, g, _ in games])
+    stored = answers.count()
+    connections.close_all()
+
+    def q(values, p):
+        return statistics.quantiles(values, n=100, method="inclusive")[p - 1] if len(
+            values) > 1 else (values[0] if values else float("nan"))
+
+    acks = sorted(1000 * a for a in room.acks)
+    players = args.players * args.games
+    backend = ("PostgreSQL + Redis + a Celery worker" if full_stack else
+               "embedded default (SQLite)") + f", {args.web} gunicorn process(es)"
+    print(f"{args.games} game(s) x {args.players} players, {args.questions} questions, "
+          f"polling every {args.poll:g} s, answers spread over {args.spread:g} s; {backend}; "
+          f"{os.cpu_count()} cores shared by server, database and {players} client threads")
+    print(f"answer POST -> acknowledged: p50 {q(acks, 50):.0f} ms, p99 {q(acks, 99):.0f} ms "
+          f"({len(acks)} answers; stored {stored}; errors {room.errors or 'none'})")
+    print(f"question closed -> the player's view shows the reveal: p50 {q(reveal, 50):.0f} ms, "
+          f"p99 {q(reveal, 99):.0f} ms, max {max(reveal) if reveal else float('nan'):.0f} ms "
+          f"({len(reveal)} player-reveals)")
+    print(f"server: {1000 * cpu / max(wall, 1e-9) / players:.2f} ms CPU per player per second, "
+          f"{cpu / max(wall, 1e-9):.2f} cores busy, {memory / players:.0f} KiB RSS per player "
+          f"({memory / 1024:.0f} MiB); {room.polls} polls in {wall:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
