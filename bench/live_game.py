@@ -62,11 +62,19 @@ class Room:
 
 
 def call(conn, method, path, body=None, headers=None):
-    conn.request(method, path, body=json.dumps(body) if body is not None else None,
-                 headers={"Content-Type": "application/json", **(headers or {})})
-    response = conn.getresponse()
-    data = response.read()
-    return response.status, (json.loads(data) if data else None)
+    """One request on a keep-alive connection; once more on a fresh one if the server closed
+    the idle connection meanwhile (as a browser does)."""
+    for attempt in (1, 2):
+        try:
+            conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                         headers={"Content-Type": "application/json", **(headers or {})})
+            response = conn.getresponse()
+            data = response.read()
+            return response.status, (json.loads(data) if data else None)
+        except (ConnectionError, http.client.HTTPException):
+            conn.close()
+            if attempt == 2:
+                raise
 
 
 def player(port: int, pin: str, name: str, args, room: Room, done: threading.Event) -> None:

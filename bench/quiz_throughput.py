@@ -76,7 +76,7 @@ def serve(project: str, port: int, processes: int, env: dict, log, server: str
         servers = [subprocess.Popen(
             [sys.executable, "-m", "gunicorn", f"{project}.wsgi:application", "--bind",
              f"127.0.0.1:{port}", "--workers", str(processes), "--worker-class", "gthread",
-             "--threads", env.get("WEB_THREADS", "8"), "--backlog", "1024",
+             "--threads", env.get("WEB_THREADS", "8"), "--backlog", "1024", "--keep-alive", "5",
              "--log-level", "warning"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)]
         wait_for_port(port)
