@@ -101,8 +101,9 @@ def _host_game(request: Request, game_id) -> LiveGame:
 
 
 def _seat(request: Request, game: LiveGame):
-    token = request.headers.get("X-Live-Player") or request.COOKIES.get(f"live-{game.public_id}")
-    return services.player_rejoin(game=game, token=token or "")
+    """The API knows a seat by its header only: a cookie is sent by the browser on its own, so
+    the pages (with their CSRF check) are the only door that reads it."""
+    return services.player_rejoin(game=game, token=request.headers.get("X-Live-Player") or "")
 
 
 # --- Host --------------------------------------------------------------------------------------

@@ -209,8 +209,11 @@ _RATE_DEFAULTS = {
     "signup": "10/3600",  # per address
     "token_create": "30/3600",
     "live_create": "20/3600",  # live games hosted
-    "live_join": "30/300",  # join attempts per address (right or wrong PIN)
-    "live_pin_miss": "5/300",  # wrong PINs per address before it waits: PINs are not guessable
+    # Per address: a whole classroom often shares one (a school's NAT), so joins are generous;
+    # wrong PINs are few enough that guessing one of 900,000 PINs is not practical, and enough
+    # that a room's typos rarely lock it out (a locked address waits at most 5 minutes).
+    "live_join": "600/300",
+    "live_pin_miss": "10/300",
 }
 RATE_LIMITS = {name: env_str(f"RATE_LIMIT_{name.upper()}", rate)
                for name, rate in _RATE_DEFAULTS.items()}

@@ -262,3 +262,11 @@ def test_a_poll_of_an_unchanged_game_is_204_in_two_statements_without_a_lock(hos
         deadline=timezone.now() - timedelta(seconds=30))
     moved = ada.get(f"/api/v1/live/{game['id']}/play/?v={version}")  # the close is due: read
     assert moved.status_code == 200 and moved.json()["state"] == "reveal"
+
+
+def test_the_api_knows_a_seat_by_its_header_not_by_the_pages_cookie(host, game):
+    client = Client()
+    response = client.post("/live/", {"pin": game["pin"], "nickname": "Ada"})
+    assert response.status_code == 302 and client.cookies[f"live-{game['id']}"].value
+    assert client.get(f"/api/v1/live/{game['id']}/play/").status_code == 404
+    assert client.get(f"/live/{game['id']}/play/").status_code == 200
