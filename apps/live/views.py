@@ -103,8 +103,11 @@ def host_control(request: HttpRequest, public_id, action: str) -> HttpResponse:
     game = selectors.get_game_for_host(request.user, public_id)
     if action not in controls.CONTROLS:
         raise Http404("Unknown control.")
-    data = {"question": int(request.POST.get("number") or 0),
-            "locked": request.POST.get("locked") == "true"}
+    number = request.POST.get("number") or "0"
+    if not number.isdigit():
+        messages.error(request, "That control did not say which question it was for.")
+        return redirect("live:host", public_id=game.public_id)
+    data = {"question": int(number), "locked": request.POST.get("locked") == "true"}
     try:
         game = controls.CONTROLS[action](game, data)
     except LiveError as exc:

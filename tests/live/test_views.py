@@ -121,3 +121,18 @@ def test_the_host_removes_a_player_from_the_lobby(hosting):
     host.post(f"/live/{game.public_id}/host/remove/{player.pk}/")
     assert ada.get(f"/live/{game.public_id}/play/").status_code == 404
     assert "Ada" not in host.get(f"/live/{game.public_id}/host/").content.decode()
+
+
+@pytest.mark.parametrize("number", ["x", "-1", "1.5"])
+def test_a_control_with_a_bad_question_number_is_explained_not_a_500(hosting, number):
+    host, game = hosting
+    phone(game, "Ada")
+    host.post(f"/live/{game.public_id}/host/start/")
+    response = host.post(f"/live/{game.public_id}/host/skip/", {"number": number}, follow=True)
+    assert response.status_code == 200 and b"did not say which question" in response.content
+    assert db_game(str(game.public_id)).state == "question"
+
+
+def test_an_unknown_control_is_404(hosting):
+    host, game = hosting
+    assert host.post(f"/live/{game.public_id}/host/explode/").status_code == 404
