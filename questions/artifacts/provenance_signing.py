@@ -291,17 +291,6 @@ def oms_tampered_shard() -> str:
     return "\n".join(lines) + "\n"
 
 
-def readme_hash_only() -> str:
-    data = weights(11)
-    return (
-        "## README.md (model repository, section 'Integrity')\n"
-        "Check your download with SHA-256:\n"
-        f"    {sha256(data)}  sentiment-small.safetensors\n\n"
-        "$ sha256sum sentiment-small.safetensors\n"
-        f"{sha256(data)}  sentiment-small.safetensors\n"
-    )
-
-
 ARTIFACTS = {
     "signing-attestation-provenance-digest-mismatch": provenance_digest_mismatch,
     "pipeline-integrity-provenance-fork-source": provenance_fork_source,
@@ -312,5 +301,4 @@ ARTIFACTS = {
     "model-provenance-oms-root-digest": oms_root_digest,
     "model-provenance-oms-extra-file": oms_extra_file,
     "model-provenance-oms-tampered-shard": oms_tampered_shard,
-    "model-provenance-readme-hash-only": readme_hash_only,
 }
