@@ -27,16 +27,14 @@ def test_it_round_trips_every_gift_field_of_the_shipped_bank(shipped):
             {k: item.data.get(k) for k in GIFT_FIELDS}, original["id"]
         assert item.data["topics"] == original["topics"][:1]
         assert "difficulty" in item.not_carried and "resources" in item.not_carried
+        assert {"atlas", "checked", "checked_against"} <= set(item.not_carried)
 
 
 def test_it_round_trips_every_moodle_xml_field_of_the_shipped_bank(shipped):
     result = moodlexml.parse(moodlexml.export_questions(shipped))
     assert result.errors == []
     for original, item in zip(shipped, result.items, strict=True):
-        # Moodle XML does not carry atlas / checked / checked_against yet, and its parser does not
-        # report them in not_carried either: a known gap (issue 15), left to the format code.
-        expected = {k: v for k, v in original.items()
-                    if k not in ("status", "atlas", "checked", "checked_against")}
+        expected = {k: v for k, v in original.items() if k != "status"}
         if not expected.get("resources"):
             expected.pop("resources", None)
         assert item.data == expected, original["id"]

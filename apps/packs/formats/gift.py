@@ -13,7 +13,8 @@ from typing import Any
 
 from apps.packs.formats.common import ParsedItem, ParseResult, split_artifact, stem_with_artifact
 
-NOT_CARRIED = ["style", "difficulty", "resources", "topics (beyond the main topic)", "status"]
+NOT_CARRIED = ["style", "difficulty", "resources", "topics (beyond the main topic)", "atlas",
+               "checked", "checked_against", "status"]
 _SPECIAL = "~=#{}:"
 
 

@@ -3,7 +3,9 @@
 Carries the id (name), stem with the artifact as a code block (markdown), choices, key,
 per-choice feedback (misconceptions), general feedback (explanation), the main topic as the
 category, and as tags: every topic (`topic:slug`), resources (`resource:slug=locator`),
-difficulty (`difficulty:N`) and style (`style:concept`). It cannot carry status.
+difficulty (`difficulty:N`), style (`style:concept`), MITRE ATLAS ids (`atlas:AML.T0010.003`) and
+when the facts were checked (`checked:2026-12`, `checked_against:...`; Moodle itself keeps tags of
+up to 255 characters). It cannot carry status.
 
 Parsing never resolves entities or fetches anything: a document with a DOCTYPE (where entity
 definitions live) is refused before it reaches the parser. (defusedxml is not a dependency;
@@ -70,6 +72,11 @@ def export_questions(questions: list[dict[str, Any]]) -> str:
         values = [f"topic:{t}" for t in q["topics"]]
         values += [f"resource:{r['slug']}={r['locator']}" for r in q.get("resources", [])]
         values += [f"difficulty:{q['difficulty']}", f"style:{q['style']}"]
+        values += [f"atlas:{a}" for a in q.get("atlas", [])]
+        if q.get("checked"):
+            values.append(f"checked:{q['checked']}")
+        if q.get("checked_against"):
+            values.append(f"checked_against:{q['checked_against']}")
         for value in values:
             _text_el(tags, "tag", value)
     ET.indent(quiz, space="  ")
@@ -147,6 +154,10 @@ def _parse_question(el: ET.Element, line: int, qtype: str, category: str,
             data["difficulty"] = int(value) if value.isdigit() else value
         elif name == "style":
             data["style"] = value
+        elif name == "atlas" and value:
+            data.setdefault("atlas", []).append(value)
+        elif name in ("checked", "checked_against") and value:
+            data[name] = value
     if not topics and category:
         topics = [category]
     if topics:
