@@ -112,6 +112,7 @@ sbom: $(TOOLS_VENV)/.deps $(VENV)/.dev-deps
 bench: $(VENV)/.dev-deps
 	$(BIN)/python bench/quiz_throughput.py
 	$(BIN)/python bench/match_latency.py --matches 50
+	$(BIN)/python bench/live_game.py --players 30 --questions 3
 
 compose-check:
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-validation-only} docker-compose config -q
