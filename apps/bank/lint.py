@@ -339,10 +339,11 @@ def semantic_check(questions: list[QuestionData],
     pairs = semantic_pairs(questions, threshold)
     flagged = [(c, a, b) for c, a, b in pairs if frozenset((a, b)) not in distinct]
     allowed = len(pairs) - len(flagged)
+    summary = (f"{len(pairs)} pairs, {allowed} allow-listed as distinct ({DISTINCT_PAIRS_FILE}), "
+               f"{len(flagged)} to merge or allow-list (listed below)" if flagged
+               else f"{len(pairs)} pairs, all allow-listed as distinct ({DISTINCT_PAIRS_FILE})")
     check.lines.append(f"semantic near-duplicates (TF-IDF cosine of stem + key >= {threshold}): "
-                       f"{len(pairs)} pairs, {allowed} allow-listed as distinct "
-                       f"({DISTINCT_PAIRS_FILE}), {len(flagged)} to merge or allow-list (listed "
-                       "below)" if flagged else f"{len(pairs)} pairs, all allow-listed")
+                       + summary)
     found = {frozenset((a, b)) for _, a, b in pairs}
     for key, pair in distinct.items():
         if key not in found and key <= source.keys():
