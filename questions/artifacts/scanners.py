@@ -115,6 +115,18 @@ def misnamed_pickle_two_scanners() -> str:
                       ("picklescan", "-p", "checkpoint"))
 
 
+def _write_pt_archive(folder: Path) -> None:
+    # The layout of PyTorch's zip-based checkpoints: <name>/data.pkl plus tensor storages.
+    with zipfile.ZipFile(folder / "classifier.pt", "w") as archive:
+        archive.writestr("classifier/data.pkl", pickle.dumps(_CwdPayload(), protocol=2))
+        archive.writestr("classifier/version", "3\n")
+        archive.writestr("classifier/data/0", bytes(16))
+
+
+def picklescan_pt_archive() -> str:
+    return _in_folder(_write_pt_archive, ("picklescan", "-p", "classifier.pt", "--globals"))
+
+
 def fickling_decompile_and_check() -> str:
     return _in_folder(_write_pickles, ("fickling", "model.pkl"),
                       ("fickling", "--check-safety", "--print-results", "model.pkl"))
@@ -195,6 +207,7 @@ ARTIFACTS = {
     "serialization-scan-modelscan-critical-finding": modelscan_getcwd,
     "serialization-scan-modelscan-keras-not-scanned": modelscan_keras_unscanned,
     "serialization-scan-modelscan-skipped-checkpoint": misnamed_pickle_two_scanners,
+    "serialization-scan-picklescan-pt-archive": picklescan_pt_archive,
     "serialization-scan-fickling-decompiled-call": fickling_decompile_and_check,
     "serialization-scan-fickling-benign-flagged": fickling_clean_flagged,
     "signing-attestation-oms-verified-statement": signing_success_statement,
