@@ -1,11 +1,13 @@
 """A live class game with a room of players, against the server as the deployment runs it.
 
-N players join with the PIN over the API and poll their view with the version they have
-(`?v=`, 204 while nothing moved) every POLL seconds, as the phones' pages do; each answers the
-open question at a random moment in its first SPREAD seconds. A host thread starts the game and
-moves on a moment after each reveal. Printed: answer POST -> acknowledged p50/p99; question
-closed -> each player's next view shows the reveal, p50/p99/max; server CPU and memory per
-player; lost or double answers (from the database after the run). Loopback only.
+N players join with the PIN over the API, open the game's websocket (a ticket, as API clients
+do) and answer each question over it at a random moment in its first SPREAD seconds, as phones
+do. A host thread starts the game and moves on a moment after each reveal. Printed: answer frame
+-> acknowledged p50/p99; question closed -> each player's socket shows the reveal, p50/p99/max,
+beside a bare websocket relay through the same channel layer fanning out to the same number of
+sockets in the same run (bench/wsfloor.py); server CPU and memory per player; lost or double
+answers (from the database after the run). HTTP is served by gunicorn and websockets by daphne,
+as docker-compose does. Loopback only.
 
     .venv/bin/python bench/live_game.py [--players 300] [--questions 10] [--games 1]
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/live_game.py
@@ -17,6 +19,7 @@ Nothing is asserted: the figures are printed.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import json
 import os
@@ -33,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.quiz_throughput import children, cpu_seconds, serve, stop  # noqa: E402
+from bench.wsfloor import relay_floor  # noqa: E402
 
 
 def rss_kib(pids: list[int]) -> int:
@@ -53,7 +57,7 @@ class Room:
         self.acks: list[float] = []
         self.seen: dict[tuple[str, int, int], float] = {}  # (game, player, number) -> time
         self.errors: dict[int, int] = {}
-        self.polls = 0
+        self.frames = 0
         self.joined = 0
 
     def error(self, status: int) -> None:
@@ -77,53 +81,73 @@ def call(conn, method, path, body=None, headers=None):
                 raise
 
 
-def player(port: int, pin: str, name: str, args, room: Room, done: threading.Event) -> None:
+def http_call(port: int, method: str, path: str, body=None, headers=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    status, joined = call(conn, "POST", "/api/v1/live/join/", {"pin": pin, "nickname": name})
-    if status != 201:
-        room.error(status)
-        return
+    try:
+        return call(conn, method, path, body, headers)
+    finally:
+        conn.close()
+
+
+async def player(port: int, ws_port: int, pin: str, name: str, args, room: Room,
+                 gate: asyncio.Semaphore) -> None:
+    import websockets
+
+    async with gate:  # a room joins over a few seconds, not in one instant
+        status, joined = await asyncio.to_thread(http_call, port, "POST", "/api/v1/live/join/",
+                                                 {"pin": pin, "nickname": name})
+        if status != 201:
+            room.error(status)
+            return
+        game, me = joined["game"], joined["player"]
+        status, ticket = await asyncio.to_thread(
+            http_call, port, "POST", f"/api/v1/live/{game}/ticket/", {},
+            {"X-Live-Player": joined["token"]})
+        if status != 201:
+            room.error(status)
+            return
+        ws = await websockets.connect(f"ws://127.0.0.1:{ws_port}{ticket['url']}",
+                                      origin=f"http://127.0.0.1:{port}", open_timeout=60,
+                                      max_size=2 ** 22)
     with room.lock:
         room.joined += 1
-    game, me = joined["game"], joined["player"]
-    headers = {"X-Live-Player": joined["token"]}
-    version, answered, plan, view = None, set(), {}, None
-    time.sleep(random.random() * args.poll)  # phones do not poll in step
-    while not done.is_set():
-        path = f"/api/v1/live/{game}/play/" + (f"?v={version}" if version else "")
-        status, fresh = call(conn, "GET", path, headers=headers)
-        now = time.time()
-        with room.lock:
-            room.polls += 1
-        if status == 200:
-            view = fresh
-        elif status != 204:
-            room.error(status)
-        if view is not None:
-            version = view["version"]
-            question = view["question"]
-            if view["state"] == "reveal" and question:
-                room.seen.setdefault((game, me, question["number"]), now)
-            if view["state"] == "finished":
-                break
-            if view["state"] == "question" and question and not view["me"]["answered"]:
-                number = question["number"]
-                plan.setdefault(number, now + random.random() * args.spread)
-                if number not in answered and now >= plan[number]:
-                    started = time.perf_counter()
-                    status, _ = call(conn, "POST", f"/api/v1/live/{game}/answers/",
-                                     {"question": number,
-                                      "choices": [random.choice(question["choices"])["key"]]},
-                                     headers)
-                    with room.lock:
-                        room.acks.append(time.perf_counter() - started)
-                    if status != 200:
-                        room.error(status)
-                    answered.add(number)
-                    version = None  # read the view that says "answered"
-                    continue
-        time.sleep(args.poll if not plan or all(n in answered for n in plan) else 0.2)
-    conn.close()
+    sent: dict[int, float] = {}
+
+    async def answer(number: int, keys: list[str]) -> None:
+        await asyncio.sleep(random.random() * args.spread)
+        sent[number] = time.perf_counter()
+        await ws.send(json.dumps({"type": "answer", "question": number,
+                                  "choices": [random.choice(keys)]}))
+
+    try:
+        async for raw in ws:
+            now, frame = time.time(), json.loads(raw)
+            with room.lock:
+                room.frames += 1
+            if frame["type"] == "state":
+                view, question = frame["state"], frame["state"]["question"]
+                if view["state"] == "reveal" and question:
+                    room.seen.setdefault((game, me, question["number"]), now)
+                if view["state"] == "finished":
+                    break
+                if view["state"] == "question" and question and not frame["me"]["answered"] \
+                        and question["number"] not in sent:
+                    sent[question["number"]] = 0.0
+                    asyncio.create_task(answer(question["number"],
+                                               [c["key"] for c in question["choices"]]))
+            elif frame["type"] == "ack":
+                with room.lock:
+                    room.acks.append(time.perf_counter() - sent[frame["question"]])
+            elif frame["type"] == "error":
+                room.error(frame.get("status", 0))
+    finally:
+        await ws.close()
+
+
+async def run_players(port: int, ws_port: int, games, args, room: Room) -> None:
+    gate = asyncio.Semaphore(16)
+    await asyncio.gather(*(player(port, ws_port, pin, f"p{g}-{i}", args, room, gate)
+                           for g, (_, _, pin) in enumerate(games) for i in range(args.players)))
 
 
 def host(port: int, token: str, game: str, args, done: threading.Event) -> None:
@@ -174,7 +198,6 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=10)
     parser.add_argument("--seconds", type=int, default=20, help="time per question")
     parser.add_argument("--spread", type=float, default=5.0, help="answers spread over (s)")
-    parser.add_argument("--poll", type=float, default=1.0, help="seconds between polls")
     parser.add_argument("--reveal", type=float, default=2.0, help="host waits after a reveal")
     parser.add_argument("--web", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 1)))
     parser.add_argument("--port", type=int, default=8795)
@@ -205,18 +228,29 @@ def main() -> None:
             cwd=ROOT, env={**env, "DB_POOL": "false", "DB_CONN_MAX_AGE": "60"},
             stdout=subprocess.DEVNULL, stderr=log)]
         env = {**env, "DB_POOL": "true"}
-    servers = serve("config", args.port, args.web, env, log, "gunicorn")
+    ws_port, floor_port = args.port + 1, args.port + 2
+    if full_stack:  # as compose serves it: gunicorn for HTTP, daphne for websockets
+        servers = serve("config", args.port, args.web, env, log, "gunicorn")
+        servers += serve("config", ws_port, 1, env, log, "daphne")
+    else:  # the embedded default is one process: its cache and channel layer live there
+        ws_port = args.port
+        servers = serve("config", args.port, 1, env, log, "daphne")
+    floor_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.floor.settings",
+                 "FLOOR_SQLITE_PATH": str(tmp / "floor.sqlite3")}
+    floor = serve("bench.floor", floor_port, 1, floor_env, log, "daphne")
     room, done = Room(), threading.Event()
+    total = args.players * args.games
     try:
+        relay = sorted(1000 * x for x in asyncio.run(relay_floor(
+            f"ws://127.0.0.1:{floor_port}", f"http://127.0.0.1:{floor_port}",
+            groups=args.games, size=args.players + 1, messages=args.questions)))
+        stop(floor)
         pids = children([p.pid for p in servers + worker])
-        threads = [threading.Thread(target=player, args=(args.port, pin, f"p{g}-{i}", args,
-                                                         room, done))
-                   for g, (_, _, pin) in enumerate(games) for i in range(args.players)]
-        for t in threads:
-            t.start()
+        loop_thread = threading.Thread(target=lambda: asyncio.run(
+            run_players(args.port, ws_port, games, args, room)))
+        loop_thread.start()
         deadline = time.monotonic() + 300
-        while room.joined + sum(room.errors.values()) < len(threads) and \
-                time.monotonic() < deadline:
+        while room.joined + sum(room.errors.values()) < total and time.monotonic() < deadline:
             time.sleep(0.2)  # everyone has joined before the host starts
         time.sleep(2)
         cpu_before, started = cpu_seconds(pids), time.perf_counter()
@@ -229,8 +263,7 @@ def main() -> None:
         wall, cpu = time.perf_counter() - started, cpu_seconds(pids) - cpu_before
         memory = rss_kib(pids)
         done.set()
-        for t in threads:
-            t.join(timeout=30)
+        loop_thread.join(timeout=60)
     finally:
         stop(servers + worker)
     closed = {(str(g), n): c.timestamp() for g, n, c in LiveQuestion.objects.filter(
@@ -248,19 +281,22 @@ def main() -> None:
 
     acks = sorted(1000 * a for a in room.acks)
     players = args.players * args.games
-    backend = ("PostgreSQL + Redis + a Celery worker" if full_stack else
-               "embedded default (SQLite)") + f", {args.web} gunicorn process(es)"
+    backend = (f"PostgreSQL + Redis + a Celery worker, {args.web} gunicorn process(es) + 1 "
+               "daphne for websockets" if full_stack else "embedded default (SQLite, one daphne)")
     print(f"{args.games} game(s) x {args.players} players, {args.questions} questions, "
-          f"polling every {args.poll:g} s, answers spread over {args.spread:g} s; {backend}; "
-          f"{os.cpu_count()} cores shared by server, database and {players} client threads")
-    print(f"answer POST -> acknowledged: p50 {q(acks, 50):.0f} ms, p99 {q(acks, 99):.0f} ms "
+          f"answers over the websocket spread over {args.spread:g} s; {backend}; {os.cpu_count()} cores shared by server, database and the clients")
+    print(f"answer frame -> acknowledged: p50 {q(acks, 50):.0f} ms, p99 {q(acks, 99):.0f} ms "
           f"({len(acks)} answers; stored {stored}; errors {room.errors or 'none'})")
-    print(f"question closed -> the player's view shows the reveal: p50 {q(reveal, 50):.0f} ms, "
+    print(f"question closed -> the player's socket shows the reveal: p50 {q(reveal, 50):.0f} ms, "
           f"p99 {q(reveal, 99):.0f} ms, max {max(reveal) if reveal else float('nan'):.0f} ms "
           f"({len(reveal)} player-reveals)")
+    print(f"floor, same run: a bare relay through the same channel layer to {args.players} "
+          f"sockets a group: p50 {q(relay, 50):.1f} ms, p99 {q(relay, 99):.1f} ms, max "
+          f"{max(relay) if relay else float('nan'):.1f} ms ({len(relay)} deliveries); reveal "
+          f"p99 / relay p99 = {q(reveal, 99) / max(q(relay, 99), 1e-9):.1f}x")
     print(f"server: {1000 * cpu / max(wall, 1e-9) / players:.2f} ms CPU per player per second, "
           f"{cpu / max(wall, 1e-9):.2f} cores busy, {memory / players:.0f} KiB RSS per player "
-          f"({memory / 1024:.0f} MiB); {room.polls} polls in {wall:.0f} s")
+          f"({memory / 1024:.0f} MiB); {room.frames} frames in {wall:.0f} s")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ urlpatterns = [
     path("live/<uuid:game_id>/report/", live_api.game_report, name="api-live-report"),
     path("live/<uuid:game_id>/play/", live_api.game_play, name="api-live-play"),
     path("live/<uuid:game_id>/answers/", live_api.game_answer, name="api-live-answers"),
+    path("live/<uuid:game_id>/ticket/", live_api.game_ticket, name="api-live-ticket"),
     path("live/<uuid:game_id>/players/<int:player_id>/remove/", live_api.player_remove,
          name="api-live-remove"),
     path("live/<uuid:game_id>/<str:action>/", live_api.game_control, name="api-live-control"),

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.bank.models import Resource, Topic
+from apps.core import push
 from apps.core.api import ErrorOut
 from apps.core.ratelimit import RateLimited, rate_limit, refusal
 from apps.live import controls, selectors, services
@@ -182,6 +183,36 @@ def player_remove(request: Request, game_id, player_id: int) -> Response:
 @permission_classes([IsAuthenticated])
 def game_report(request: Request, game_id) -> Response:
     return Response(selectors.game_report(_host_game(request, game_id)))
+
+
+class TicketOut(serializers.Serializer):
+    ticket = serializers.CharField()
+    expires_in = serializers.IntegerField()
+    url = serializers.CharField(help_text="Open this websocket within expires_in seconds")
+
+
+@extend_schema(parameters=[OpenApiParameter(
+                   "X-Live-Player", str, OpenApiParameter.HEADER, required=False,
+                   description="A player's seat secret (the host authenticates as usual)")],
+               request=None, responses={201: TicketOut, 404: ErrorOut, 429: ErrorOut},
+               summary="A short-lived, single-use ticket to open the game's websocket "
+                       "(a player's or the host's)")
+@api_view(["POST"])
+@permission_classes([AllowAny])
+@rate_limit("live_ticket", by_address=True)
+def game_ticket(request: Request, game_id) -> Response:
+    game = selectors.get_game(game_id)
+    player = _seat(request, game)
+    if player is not None:
+        value = (game.pk, "player", player.pk)
+    elif request.user.is_authenticated and game.host_id == request.user.pk:
+        value = (game.pk, "host", request.user.pk)
+    else:
+        return Response({"detail": "No such game."}, status=status.HTTP_404_NOT_FOUND)
+    ticket = push.ticket_issue("live", value)
+    return Response({"ticket": ticket, "expires_in": push.TICKET_SECONDS,
+                     "url": f"/ws/live/{game.public_id}/?ticket={ticket}"},
+                    status=status.HTTP_201_CREATED)
 
 
 # --- Players -----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from apps.live.models import LiveAnswer, LiveGame, LivePlayer, LiveQuestion
 from apps.play.cards import card
 from apps.play.present import question_closed, question_open
 
+SHAPES = ("▲", "◆", "●", "■", "★", "⬟")  # with a colour and a number: readable without colour
 LOBBY_SHOWN = 200  # nicknames listed on the projector; the count says the rest
 TOP = 5
 VIEW_SECONDS = 120  # how long a version's shared view is kept (a later version replaces it)
@@ -115,6 +116,26 @@ def room_view(game: LiveGame) -> dict[str, Any]:
     return view
 
 
+def _line(player: LivePlayer, rank: int | None, answer: LiveAnswer | None,
+          shared: dict[str, Any]) -> dict[str, Any]:
+    """One player's own line: score, rank, streak, whether they answered the current question
+    and, once it is closed, their result (their picks, the key, their points, the misconception
+    of a wrong choice they picked)."""
+    mine: dict[str, Any] = {"nickname": player.nickname, "score": player.score,
+                            "streak": player.streak, "rank": rank,
+                            "answered": answer is not None, "result": None}
+    question = shared["question"]
+    if question is not None and question["state"] == LiveQuestion.State.CLOSED:
+        closed = question_closed(card(shared["_version_id"]), shared["_deal"],
+                                 answer.picked if answer else ())
+        mine["result"] = {"picked": closed["picked"], "correct": closed["correct"],
+                          "is_correct": bool(answer and answer.is_correct),
+                          "points": answer.points if answer else 0,
+                          "timed_out": answer is None,
+                          "choices": closed["choices"]}
+    return mine
+
+
 def player_view(game: LiveGame, player: LivePlayer) -> dict[str, Any]:
     """The room's view plus this player's own line (score, rank, their answer and, once the
     question is closed, whether it was right): the shared part from the cache, then two or three
@@ -127,23 +148,53 @@ def player_view(game: LiveGame, player: LivePlayer) -> dict[str, Any]:
     if not me.removed:
         rank = 1 + game.players.filter(removed=False).filter(
             Q(score__gt=me.score) | Q(score=me.score, joined_at__lt=me.joined_at)).count()
-    mine: dict[str, Any] = {"nickname": me.nickname, "score": me.score, "streak": me.streak,
-                            "rank": rank, "answered": False, "result": None}
-    question = view["question"]
-    if question is not None:
-        answer = LiveAnswer.objects.filter(question__game=game, question__number=question[
-            "number"], player=player).first()
-        mine["answered"] = answer is not None
-        if question["state"] == LiveQuestion.State.CLOSED:
-            closed = question_closed(card(shared["_version_id"]), shared["_deal"],
-                                     answer.picked if answer else ())
-            mine["result"] = {"picked": closed["picked"], "correct": closed["correct"],
-                              "is_correct": bool(answer and answer.is_correct),
-                              "points": answer.points if answer else 0,
-                              "timed_out": answer is None,
-                              "choices": closed["choices"]}
-    view["me"] = mine
+    answer = None
+    if view["question"] is not None:
+        answer = LiveAnswer.objects.filter(question__game=game, question__number=view[
+            "question"]["number"], player=player).first()
+    view["me"] = _line(me, rank, answer, shared)
     return view
+
+
+def push_payload(game: LiveGame) -> dict[str, Any]:
+    """What a push of this version sends, computed once per version and kept in the cache for
+    every process: the room's view (JSON, and the phones' board rendered once as HTML without
+    anyone's own line), the clock, and every player's own line. A socket then adds only the
+    remaining time and picks its own line: no database read and no render per socket."""
+    key = f"live:push:{game.pk}:{game.version}"
+    payload = cache.get(key)
+    if payload is not None:
+        return payload
+    from django.template.loader import render_to_string
+
+    shared = _shared(game)
+    view = _public(game, shared)
+    view.pop("lobby")
+    number = view["question"]["number"] if view["question"] else None
+    answers = {a.player_id: a for a in LiveAnswer.objects.filter(
+        question__game=game, question__number=number)} if number else {}
+    lines = {p.pk: _line(p, rank, answers.get(p.pk), shared) for rank, p in enumerate(
+        game.players.filter(removed=False).order_by("-score", "joined_at"), start=1)}
+    deadline = shared["_deadline"]
+    payload = {
+        "version": game.version, "view": view, "lines": lines,
+        "deadline": deadline.timestamp() if deadline and view["state"] == "question"
+        and not game.is_paused else None,
+        "html": render_to_string("live/play.html#board", {
+            "game": game, "view": {**view, "me": None}, "shapes": SHAPES}),
+    }
+    cache.set(key, payload, VIEW_SECONDS)
+    return payload
+
+
+def remaining_ms(payload: dict[str, Any], now: float) -> int | None:
+    """The open question's time left at `now` (epoch seconds), from a push payload."""
+    question = payload["view"]["question"]
+    if question is None or payload["view"]["state"] != "question":
+        return None
+    if payload["deadline"] is None:
+        return question["remaining_ms"]  # paused: frozen
+    return max(0, int((payload["deadline"] - now) * 1000))
 
 
 def game_report(game: LiveGame) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from apps.bank.selectors import published_versions
 from apps.core.holds import questions_in_play
 from apps.core.tasks import enqueue
+from apps.live import push
 from apps.live.models import NICKNAME_MAX, LiveAnswer, LiveGame, LivePlayer, LiveQuestion
 from apps.play.cards import card, cards
 from apps.play.deal import PickError, deal_choices, parse_pick
@@ -98,9 +99,11 @@ def _lock(game: LiveGame | int) -> LiveGame:
 
 
 def _changed(game: LiveGame) -> None:
-    """Every change clients must see bumps the version; clients poll with the version they have
-    and get the new state only when it moved (push comes in a later slice)."""
+    """Every change clients must see bumps the version and is pushed to the room once it
+    commits; pollers (the fallback) send the version they have and get the state only when it
+    moved."""
     LiveGame.objects.filter(pk=game.pk).update(version=F("version") + 1)
+    push.changed(game.pk)
 
 
 def advance_task():
@@ -466,6 +469,9 @@ def game_answer(*, game: LiveGame, player: LivePlayer, number: int, keys) -> Ans
         # No new version: the room's view does not change with one answer (the projector counts
         # answers on its own read), so hundreds of phones are not sent a new view per answer.
         active = locked.players.filter(removed=False).count()
-        if question.answers.filter(player__removed=False).count() >= active:
+        answered = question.answers.filter(player__removed=False).count()
+        if answered >= active:
             _close(locked, question, now)
+        else:
+            push.answered(locked.pk, number, answered)
     return AnswerOutcome("accepted", answer)

@@ -23,7 +23,7 @@ from apps.live.models import LiveGame, LivePlayer
 from apps.live.services import LiveError
 
 SEAT_COOKIE_SECONDS = 12 * 3600
-SHAPES = ("▲", "◆", "●", "■", "★", "⬟")  # with a colour and a number: readable without colour
+SHAPES = selectors.SHAPES
 
 
 def _cookie(game: LiveGame) -> str:
@@ -166,6 +166,10 @@ def answer(request: HttpRequest, public_id) -> HttpResponse:
             messages.warning(request, "Time was up before your answer arrived.")
         elif outcome.kind == "conflict":
             messages.warning(request, "You already answered; your first answer counts.")
+    if request.headers.get("HX-Request") == "true":  # the page's script: the board at once
+        game.refresh_from_db()
+        return render(request, "live/play.html#board", {
+            "game": game, "view": selectors.player_view(game, player), "shapes": SHAPES})
     return redirect("live:play", public_id=game.public_id)
 
 

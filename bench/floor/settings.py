@@ -19,3 +19,14 @@ else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3",
                              "NAME": os.environ["FLOOR_SQLITE_PATH"],
                              "OPTIONS": {"timeout": 20}}}
+
+# The websocket floor (bench/floor/asgi.py's relay): the same channel layer as the platform's run.
+if os.environ.get("REDIS_URL"):
+    CHANNEL_LAYERS = {"default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer"
+        if os.environ.get("CHANNEL_LAYER", "pubsub") == "pubsub"
+        else "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [{"address": os.environ["REDIS_URL"], "socket_timeout": 30}],
+                   "prefix": "floor"}}}
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

@@ -214,6 +214,8 @@ _RATE_DEFAULTS = {
     # that a room's typos rarely lock it out (a locked address waits at most 5 minutes).
     "live_join": "600/300",
     "live_pin_miss": "10/300",
+    "live_resync": "20/10",
+    "live_ticket": "1200/300",  # websocket tickets, per address (a room shares one)  # live-game websocket resync requests per seat (or host)
 }
 RATE_LIMITS = {name: env_str(f"RATE_LIMIT_{name.upper()}", rate)
                for name, rate in _RATE_DEFAULTS.items()}

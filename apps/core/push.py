@@ -1,0 +1,68 @@
+"""Pushing to websockets through the channel layer, from any thread or process.
+
+With Redis (channels-redis) any process and thread can publish. The in-memory layer of the
+embedded default lives on the ASGI server's event loop, which consumers record when they connect
+(`remember_loop`); publishers on other threads hand the send to that loop, never to a loop of
+their own. Tickets let API clients open a websocket without putting a token in a URL."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import threading
+
+from asgiref.sync import async_to_sync
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.core.cache import cache
+
+log = logging.getLogger(__name__)
+
+_SERVER_LOOP: asyncio.AbstractEventLoop | None = None
+TICKET_SECONDS = 30
+
+
+def remember_loop() -> None:
+    global _SERVER_LOOP
+    _SERVER_LOOP = asyncio.get_running_loop()
+
+
+def group_send(group: str, message: dict) -> None:
+    """Send `message` to every socket of `group`. Errors are logged, never raised: this runs
+    after a commit, and a stored change must not turn into a failed request (clients resync)."""
+    try:
+        layer = get_channel_layer()
+        if isinstance(layer, InMemoryChannelLayer):
+            loop = _SERVER_LOOP
+            if loop is None or loop.is_closed():
+                return  # nobody has connected to this process: nobody to tell
+            asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop)
+            return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            async_to_sync(layer.group_send)(group, message)
+            return
+        # async_to_sync cannot run in a thread that runs an event loop: use a short-lived one.
+        thread = threading.Thread(target=async_to_sync(layer.group_send), args=(group, message))
+        thread.start()
+        thread.join()
+    except Exception:  # noqa: BLE001 - a lost push is recovered by the clients' resync
+        log.exception("push to %s failed", group)
+
+
+def ticket_issue(scope: str, value) -> str:
+    """A short-lived, single-use websocket ticket carrying `value` for `scope`."""
+    ticket = secrets.token_urlsafe(24)
+    cache.set(f"ws-ticket:{ticket}", (scope, value), TICKET_SECONDS)
+    return ticket
+
+
+def ticket_redeem(ticket: str, scope: str):
+    """The value the ticket was issued with for `scope`, once; None otherwise."""
+    key = f"ws-ticket:{ticket}"
+    stored = cache.get(key)
+    if stored is None or not cache.delete(key):  # delete() is the single-use guard
+        return None
+    ticket_scope, value = stored
+    return value if ticket_scope == scope else None
