@@ -91,6 +91,8 @@ ROWS = [
     Row("api live answer without a seat", "POST",
         lambda w: f"/api/v1/live/{learners_game(w)}/answers/", everyone(404),
         data={"question": 1, "choices": ["x"]}),
+    Row("api live websocket ticket (host, or a seat by its header)", "POST",
+        lambda w: f"/api/v1/live/{learners_game(w)}/ticket/", {**everyone(404), "learner": 201}),
     Row("api live join", "POST", "/api/v1/live/join/", everyone(404),
         data={"pin": "000000", "nickname": "Eve"}),
     Row("home", "GET", "/", everyone(200)),

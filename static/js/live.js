@@ -102,10 +102,15 @@
     if (!current || !current.dataset.ws || !("WebSocket" in window)) return;
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     socket = new WebSocket(`${scheme}//${location.host}${current.dataset.ws}`);
-    socket.addEventListener("open", () => { socketOpen = true; retry = 500; });
+    socket.addEventListener("open", () => {
+      socketOpen = true;
+      retry = 500;
+      document.documentElement.dataset.livePush = "on";
+    });
     socket.addEventListener("message", (event) => show(JSON.parse(event.data)));
     socket.addEventListener("close", (event) => {
       socketOpen = false;
+      document.documentElement.dataset.livePush = "off";
       if (event.code === 4404 || event.code === 4403) return;  // not (or no longer) ours
       setTimeout(connect, retry);  // reconnect; the server sends the whole state on connect
       retry = Math.min(retry * 2, 10000);

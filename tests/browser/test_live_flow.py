@@ -34,9 +34,21 @@ def answer(page):
         .wait_for()
 
 
-def test_a_room_plays_a_whole_live_game(browser, live_server, world, small_bank):
+@pytest.fixture(params=["push", "polling"])
+def server_url(request, transactional_db):
+    """Daphne with websockets (the pushes), and a WSGI server without them (the pages fall back
+    to polling their board): the same game must play through on both."""
+    if request.param == "push":
+        return request.getfixturevalue("asgi_live_server"), True
+    return request.getfixturevalue("live_server").url, False
+
+
+def test_a_room_plays_a_whole_live_game(browser, world, small_bank, server_url):
+    server_url, pushed = server_url
+    polls: list[str] = []
+
     def open_page(viewport=None):
-        context = browser.new_context(base_url=live_server.url,
+        context = browser.new_context(base_url=server_url,
                                       **({"viewport": viewport} if viewport else {}))
         page = context.new_page()
         page.set_default_timeout(15_000)
@@ -67,6 +79,10 @@ def test_a_room_plays_a_whole_live_game(browser, live_server, world, small_bank)
         players.append(page)
     host.get_by_text("3 players").wait_for()  # the projector's lobby fills up by polling
 
+    if pushed:
+        for page in [host, *players]:
+            page.locator("html[data-live-push=on]").wait_for(state="attached")
+    ada.on("request", lambda r: polls.append(r.url) if "/play/?v=" in r.url else None)
     host.get_by_role("button", name="Start the game").click()
     for number in (1, 2, 3):
         for page in players:
@@ -74,12 +90,16 @@ def test_a_room_plays_a_whole_live_game(browser, live_server, world, small_bank)
         if number == 2:  # a player reloads mid-question: same seat, same score
             score = ada.get_by_test_id("my-score").inner_text()
             ada.reload()
+            if pushed:
+                ada.locator("html[data-live-push=on]").wait_for(state="attached")
             assert ada.get_by_test_id("my-score").inner_text() == score
             assert ada.locator("#live-board").get_by_text("Ada").count()
         for page in players:
             answer(page)
         for page in players:  # the last answer closes the question for the whole room
             page.get_by_test_id("verdict").wait_for()
+            verdict = page.get_by_test_id("verdict").inner_text()
+            assert re.match(r"(Correct|Not this time|Time's up) \+\d+", verdict), verdict
         if number == 2:  # the host reloads: the server kept the game going
             host.reload()
         host.get_by_test_id("count").first.wait_for()
@@ -87,6 +107,10 @@ def test_a_room_plays_a_whole_live_game(browser, live_server, world, small_bank)
         host.get_by_role("button", name=button).click()
 
     host.get_by_text("Podium").wait_for()
+    if pushed:  # the boards came by push; polling stayed quiet (a reload may poll once)
+        assert len(polls) <= 1, polls
+    else:
+        assert polls
     for page in players:
         page.get_by_text("Game over").wait_for()
     overflow = ada.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -136,3 +136,26 @@ def test_a_control_with_a_bad_question_number_is_explained_not_a_500(hosting, nu
 def test_an_unknown_control_is_404(hosting):
     host, game = hosting
     assert host.post(f"/live/{game.public_id}/host/explode/").status_code == 404
+
+
+def test_the_pages_answer_returns_the_players_board_to_htmx(hosting):
+    """The page's script posts the answer and swaps in the board at once (locked in), with no
+    redirect; a second, different answer is refused with a message on the same board."""
+    host, game = hosting
+    ada, _bob = phone(game, "Ada"), phone(game, "Bob")
+    host.post(f"/live/{game.public_id}/host/start/")
+    right = keys_for(str(game.public_id), 1)
+    wrong = keys_for(str(game.public_id), 1, correct=False)
+    url = f"/live/{game.public_id}/play/answer/"
+    first = ada.post(url, {"number": 1, "choice": right}, HTTP_HX_REQUEST="true")
+    assert first.status_code == 200
+    board = first.content.decode().strip()
+    assert board.startswith('<article id="live-board"')
+    locked = re.search(r'<p[^>]*data-testid="locked"[^>]*>', board).group(0)
+    assert "hidden" not in locked
+    assert re.search(r'<form[^>]*data-me="form"[^>]*hidden', board)
+    assert_nothing_gives_the_key_away(board, game, 1)  # Bob has not answered: still open
+    second = ada.post(url, {"number": 1, "choice": wrong}, HTTP_HX_REQUEST="true")
+    assert "your first answer counts" in second.content.decode()
+    bad = ada.post(url, {"number": "one"}, HTTP_HX_REQUEST="true")
+    assert "did not say which question" in bad.content.decode()
