@@ -109,11 +109,14 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
 
 
 class Results:
+    opened = 0  # sockets opened so far (read by the memory sampler in another thread)
+
     def __init__(self):
         self.latencies: list[float] = []
         self.responses: list[float] = []
         self.refused: dict[int, int] = {}
         self.finished = 0
+        self.sockets = 0
 
 
 async def player(api: str, token: str, ws, first: dict | None, sent: dict, seat: str,
@@ -175,6 +178,8 @@ async def one_match(base: str, ws_base: str, pair: dict, start: asyncio.Event,
         _, ticket = await asyncio.to_thread(http, "POST", api + "ticket/", pair[seat])
         ws = await websockets.connect(ws_base + ticket["url"], origin=base, open_timeout=60,
                                       ping_interval=None)
+        results.sockets += 1
+        Results.opened += 1
         return ws, json.loads(await ws.recv())  # the state on connect
 
     async with connecting:  # set-up is not what we measure: open the sockets a few at a time
@@ -199,8 +204,8 @@ async def one_match(base: str, ws_base: str, pair: dict, start: asyncio.Event,
             await ws.close()
 
 
-async def run(pairs, port: int, spread: float) -> Results:
-    base, ws_base = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}"
+async def run(pairs, port: int, ws_port: int, spread: float) -> Results:
+    base, ws_base = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{ws_port}"
     start, connecting, ready, results = asyncio.Event(), asyncio.Semaphore(10), [], Results()
     from concurrent.futures import ThreadPoolExecutor
 
@@ -242,13 +247,60 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+def floor_posts(port: int, rate: float, seconds: float) -> list[float]:
+    """The floor's one-INSERT POST, sent at `rate` per second for `seconds` (the same request
+    rate as the run's answers): its latency is the HTTP reference of the same run."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    latencies: list[float] = []
+
+    def one() -> None:
+        started = time.perf_counter()
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/hit/", method="POST",  # noqa: S310
+                                         data=b"answer")
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            response.read()
+        latencies.append(time.perf_counter() - started)
+
+    with ThreadPoolExecutor(64) as pool:
+        begin, n = time.perf_counter(), int(rate * seconds)
+        for i in range(n):
+            delay = begin + i / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(one)
+    return latencies
+
+
+def rss_kib(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+def pct(values: list[float], p: int) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--matches", type=int, default=100)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--web", type=int, default=1,
-                        help="web (daphne) processes on the full stack")
+    parser.add_argument("--web", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)),
+                        help="HTTP (gunicorn) processes on the full stack")
+    parser.add_argument("--ws", type=int, default=1,
+                        help="websocket (daphne) processes on the full stack")
     parser.add_argument("--spread", type=float, default=10.0,
                         help="each player answers 0.3 to this many seconds into a round")
     parser.add_argument("--start-spread", type=float, default=15.0,
@@ -267,22 +319,66 @@ def main() -> None:
     if full_stack:  # as docker-compose runs it: a pooled web process and a Celery worker
         processes.append(start_worker(env))
         env = {**env, "DB_POOL": "true"}
-    # Several web processes share one listening socket (daphne --fd), as a process manager
-    # would run them; the kernel spreads the connections. The embedded default's in-memory
-    # channel layer lives in one process, so it has exactly one.
-    listener = socket.create_server(("127.0.0.1", args.port), backlog=1024)
-    for _ in range(args.web if full_stack else 1):
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "daphne", "--fd", str(listener.fileno()),
-             "--websocket_connect_timeout", "60", "config.asgi:application"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
-            pass_fds=[listener.fileno()]))
-    listener.close()
+    from bench.quiz_throughput import children, floor_table, serve
+    from bench.quiz_throughput import stop as stop_all
+    from bench.wsfloor import relay_floor
+
+    # As compose serves it: HTTP by gunicorn (--web processes), websockets by daphne (--ws
+    # processes sharing one socket). The embedded default is one daphne process for both: its
+    # in-memory channel layer and cache live there.
+    ws_port, floor_port = args.port + 1, args.port + 2
+    if full_stack:
+        web = serve("config", args.port, args.web, env, log, "gunicorn")
+        sockets = serve("config", ws_port, args.ws, env, log, "daphne")
+    else:
+        ws_port, web = args.port, []
+        sockets = serve("config", args.port, 1, env, log, "daphne")
+    processes += web + sockets
+    floor_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.floor.settings",
+                 "FLOOR_SQLITE_PATH": str(Path(tempfile.mkdtemp()) / "floor.sqlite3")}
+    floor_table(floor_env)
     try:
         wait_for_port(args.port)
+        floor_log = open(log.name + ".floor", "w")  # its shutdown noise is not the platform's
+        floor = serve("bench.floor", floor_port, 1, floor_env, floor_log, "daphne")
+        relay = sorted(1000 * x for x in asyncio.run(relay_floor(
+            f"ws://127.0.0.1:{floor_port}", f"http://127.0.0.1:{floor_port}",
+            groups=args.matches, size=2, messages=args.rounds, spacing=1.0)))
+        stop_all(floor)
+        socket_pids = children([p.pid for p in sockets])
+        rss_before, peak, warm = rss_kib(socket_pids), [0], []
+        sampling = True
+
+        def sample() -> None:
+            # Memory per socket: from the moment the first half of the sockets is open (the
+            # server is warm: imports, caches, pools) to the peak with all of them open.
+            while sampling:
+                rss = rss_kib(socket_pids)
+                peak[0] = max(peak[0], rss)
+                if not warm and Results.opened >= len(pairs):
+                    warm.extend([rss, Results.opened])
+                time.sleep(0.2)
+
+        import threading
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
         started = time.perf_counter()
-        results = asyncio.run(run(pairs, args.port, args.spread))
+        results = asyncio.run(run(pairs, args.port, ws_port, args.spread))
         wall = time.perf_counter() - started
+        sampling = False
+        sampler.join()
+        # The floor's POST at the run's answer rate, served as the platform's HTTP is.
+        for process in reversed(processes):
+            stop(process)
+        processes = []
+        rate = len(results.responses) / max(wall, 1e-9)
+        floor_http = serve("bench.floor", floor_port, args.web if full_stack else 1, floor_env,
+                           floor_log, "gunicorn" if full_stack else "daphne")
+        floor_posts(floor_port, 5, 1)  # warm-up, not measured
+        floor_ms = sorted(1000 * x for x in floor_posts(floor_port, max(rate, 1.0), 10))
+        stop_all(floor_http)
+        floor_table(floor_env, drop=True)
     except BaseException:
         print(f"the run failed; the server's log is {log.name}", file=sys.stderr)
         raise
@@ -295,7 +391,7 @@ def main() -> None:
     backend = "PostgreSQL + Redis + a Celery worker" if full_stack else \
         "embedded default (SQLite, in-memory channel layer, in-process timers)"
     if full_stack:
-        backend += f", {args.web} web process{'es' if args.web > 1 else ''}"
+        backend += f", {args.web} gunicorn + {args.ws} daphne process(es)"
     print(f"{args.matches} concurrent matches of {args.rounds} rounds, {backend}; "
           f"{len(ms)} answers, each 0.3-{args.spread:g} s into its round")
     print(f"answer POST -> the opponent's websocket shows it: median {statistics.median(ms):.1f} "
@@ -307,6 +403,18 @@ def main() -> None:
     print(f"matches finished {results.finished // 2}/{args.matches}, answers refused "
           f"{results.refused or 'none'}, server tracebacks {len(errors)} ({log.name}), "
           f"whole run {wall:.1f} s, {os.cpu_count()} cores")
+    print(f"floor, same run: a bare websocket relay through the same channel layer (pairs): "
+          f"median {pct(relay, 50):.1f} ms   p99 {pct(relay, 99):.1f} ms; the floor's one-INSERT "
+          f"POST at the run's rate ({rate:.0f}/s): median {pct(floor_ms, 50):.1f} ms   p99 "
+          f"{pct(floor_ms, 99):.1f} ms")
+    print(f"ratios: push p50 / relay p50 = {statistics.median(ms) / max(pct(relay, 50), 1e-9):.1f}x"
+          f", push p99 / relay p99 = {q[98] / max(pct(relay, 99), 1e-9):.1f}x; answer POST p99 / "
+          f"floor POST p99 = {rq[98] / max(pct(floor_ms, 99), 1e-9):.1f}x")
+    base_rss, base_open = warm or [rss_before, 0]
+    per_socket = (peak[0] - base_rss) / max(results.sockets - base_open, 1)
+    print(f"memory: websocket server RSS {rss_before / 1024:.0f} MiB idle, {base_rss / 1024:.0f} "
+          f"MiB with {base_open} sockets open, peak {peak[0] / 1024:.0f} MiB with "
+          f"{results.sockets}: {per_socket:.0f} KiB per further socket")
 
 
 if __name__ == "__main__":

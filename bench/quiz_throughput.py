@@ -93,6 +93,22 @@ def serve(project: str, port: int, processes: int, env: dict, log, server: str
     return servers
 
 
+def floor_table(env: dict, drop: bool = False) -> None:
+    """The floor's one table, on the run's database (PostgreSQL) or its own SQLite file."""
+    if env.get("DATABASE_URL"):
+        import psycopg
+
+        with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
+            conn.execute("DROP TABLE IF EXISTS floor_hit" if drop else
+                         "CREATE TABLE IF NOT EXISTS floor_hit (id serial primary key, body text)")
+    elif not drop:
+        import sqlite3
+
+        with sqlite3.connect(env["FLOOR_SQLITE_PATH"]) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("CREATE TABLE IF NOT EXISTS floor_hit (id integer primary key, body text)")
+
+
 def stop(processes: list[subprocess.Popen]) -> None:
     for process in processes:
         process.terminate()
@@ -250,17 +266,7 @@ def main() -> None:
     finally:
         stop(servers + worker)
     floor_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.floor.settings"}
-    import sqlite3
-
-    if full_stack:
-        import psycopg
-
-        with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
-            conn.execute("CREATE TABLE IF NOT EXISTS floor_hit (id serial primary key, body text)")
-    else:
-        with sqlite3.connect(env["FLOOR_SQLITE_PATH"]) as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("CREATE TABLE IF NOT EXISTS floor_hit (id integer primary key, body text)")
+    floor_table(env)
     servers = serve("bench.floor", args.port + 1, args.web, floor_env, log, args.server)
     try:
         pids = children([p.pid for p in servers])
@@ -277,9 +283,7 @@ def main() -> None:
     print(f"ratios: throughput {100 * p['rps'] / f['rps']:.1f}% of the floor, server CPU per "
           f"request {p['cpu_ms'] / max(f['cpu_ms'], 1e-9):.1f}x the floor's, p99 "
           f"{p['p99'] / max(f['p99'], 1e-9):.1f}x (server log: {tmp / 'server.log'})")
-    if full_stack:
-        with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
-            conn.execute("DROP TABLE IF EXISTS floor_hit")
+    floor_table(env, drop=True)
 
 
 if __name__ == "__main__":
