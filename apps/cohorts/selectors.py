@@ -107,3 +107,17 @@ def weakest_topics(cohort: Cohort, limit: int = 5) -> list[TopicRow]:
     topics = [TopicRow(r["version__main_topic__slug"], r["version__main_topic__name"],
                        r["answered"], r["correct"]) for r in rows]
     return sorted(topics, key=lambda t: (t.share, -t.answered, t.slug))[:limit]
+
+
+def most_missed_questions(cohort: Cohort, limit: int) -> list[int]:
+    """The questions the cohort's members missed most (every mode's recorded answers, first
+    answers only), most misses first: a live game's "what we got wrong" round."""
+    from apps.skills.models import AnswerEvent
+
+    rows = (AnswerEvent.objects
+            .filter(user__in=cohort.memberships.values("user"), first=True)
+            .values("question_id")
+            .annotate(missed=Count("id", filter=Q(is_correct=False)), answered=Count("id"))
+            .filter(missed__gt=0)
+            .order_by("-missed", "-answered", "question_id"))
+    return [r["question_id"] for r in rows[:limit]]

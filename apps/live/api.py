@@ -16,7 +16,15 @@ from apps.core.api import ErrorOut
 from apps.core.ratelimit import RateLimited, rate_limit, refusal
 from apps.live import controls, selectors, services
 from apps.live.models import NICKNAME_MAX, LiveGame
-from apps.live.services import MAX_COUNT, MAX_SECONDS, MIN_COUNT, MIN_SECONDS, GameSpec, LiveError
+from apps.live.services import (
+    MAX_COUNT,
+    MAX_SECONDS,
+    MAX_TEAMS,
+    MIN_COUNT,
+    MIN_SECONDS,
+    GameSpec,
+    LiveError,
+)
 
 PLAYER_HEADER = OpenApiParameter("X-Live-Player", str, OpenApiParameter.HEADER, required=True,
                                  description="The seat secret returned by join")
@@ -30,6 +38,20 @@ class GameCreateInput(serializers.Serializer):
     topic = serializers.SlugField(required=False)
     resource = serializers.SlugField(required=False)
     difficulty = serializers.IntegerField(min_value=1, max_value=3, required=False)
+    teams = serializers.IntegerField(min_value=0, max_value=MAX_TEAMS, default=0,
+                                     help_text="0 for solo, else 2 to 6 teams (balanced)")
+    questions = serializers.ListField(
+        child=serializers.SlugField(max_length=120), max_length=MAX_COUNT, required=False,
+        help_text="A hand-picked set: question ids, played in this order")
+    assignment = serializers.IntegerField(min_value=1, required=False,
+                                          help_text="One of your cohorts' assignments")
+    missed_by_cohort = serializers.IntegerField(
+        min_value=1, required=False, help_text="One of your cohorts: what it missed most")
+
+    def validate_teams(self, value):
+        if value == 1:
+            raise serializers.ValidationError("One team is no team: 0, or 2 to 6.")
+        return value
 
     def validate_topic(self, value):
         if not Topic.objects.filter(slug=value).exists():
@@ -86,7 +108,11 @@ class GameOut(serializers.Serializer):
     lobby = serializers.ListField(child=serializers.CharField(), required=False)
     question = serializers.DictField(allow_null=True)
     reveal = serializers.DictField(allow_null=True)
-    top = serializers.ListField(child=serializers.DictField())
+    top = serializers.ListField(child=serializers.DictField(),
+                                help_text="The top 5: nickname, score, team, moved (places up "
+                                          "since the last reveal)")
+    teams = serializers.ListField(child=serializers.DictField(),
+                                  help_text="Team standings (team games): mean score per team")
 
 
 class PlayerGameOut(GameOut):
@@ -123,7 +149,9 @@ def game_create(request: Request) -> Response:
     try:
         game = services.game_create(host=request.user, spec=GameSpec(
             count=v["count"], seconds=v["seconds_per_question"], scoring=v["scoring"],
-            topic=v.get("topic"), resource=v.get("resource"), difficulty=v.get("difficulty")))
+            topic=v.get("topic"), resource=v.get("resource"), difficulty=v.get("difficulty"),
+            teams=v["teams"], questions=tuple(v.get("questions", ())),
+            assignment=v.get("assignment"), missed_by_cohort=v.get("missed_by_cohort")))
     except LiveError as exc:
         return _error(exc)
     return Response(selectors.room_view(game), status=status.HTTP_201_CREATED)

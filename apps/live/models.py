@@ -13,6 +13,7 @@ from django.db.models import Q
 from apps.bank.models import QuestionVersion
 
 NICKNAME_MAX = 20
+TEAM_NAMES = ("Red", "Blue", "Green", "Gold", "Purple", "Teal")  # shown with a shape too
 
 
 class LiveGame(models.Model):
@@ -37,6 +38,9 @@ class LiveGame(models.Model):
     question_count = models.PositiveSmallIntegerField()
     current_number = models.PositiveSmallIntegerField(default=0)  # 0 in the lobby
     lobby_locked = models.BooleanField(default=False)
+    # 0: everyone for themselves; 2-6: teams balanced at the start, a team's score is the mean of
+    # its members' (not the sum: a bigger team has no edge).
+    team_count = models.PositiveSmallIntegerField(default=0)
     # The open question's deadline, kept here too so that a poll can tell from this row alone
     # whether a close is due (close-on-read) without locking or reading the question.
     deadline = models.DateTimeField(null=True, blank=True)
@@ -109,6 +113,10 @@ class LivePlayer(models.Model):
     correct = models.PositiveSmallIntegerField(default=0)
     time_factor = models.FloatField(default=1.0)
     removed = models.BooleanField(default=False)
+    team = models.PositiveSmallIntegerField(null=True, blank=True)  # index into TEAM_NAMES
+    # The rank at the last reveal and at the one before: "who moved up" on the projector.
+    rank_now = models.PositiveIntegerField(null=True, blank=True)
+    rank_before = models.PositiveIntegerField(null=True, blank=True)
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from apps.live.models import LiveAnswer, LiveGame, LivePlayer, LiveQuestion
+from apps.live.models import TEAM_NAMES, LiveAnswer, LiveGame, LivePlayer, LiveQuestion
 from apps.play.cards import card
 from apps.play.present import question_closed, question_open
 
@@ -39,6 +39,24 @@ def get_game(public_id) -> LiveGame:
         raise Http404("No such game.") from None
 
 
+def team_name(player: LivePlayer) -> str | None:
+    return TEAM_NAMES[player.team] if player.team is not None else None
+
+
+def _teams(game: LiveGame, ranking: list[LivePlayer]) -> list[dict[str, Any]]:
+    """Team standings: a team's score is the mean of its members' (a bigger team has no edge)."""
+    if not game.team_count:
+        return []
+    members: dict[int, list[int]] = {t: [] for t in range(game.team_count)}
+    for p in ranking:
+        if p.team is not None:
+            members.setdefault(p.team, []).append(p.score)
+    teams = [{"team": t, "name": TEAM_NAMES[t], "members": len(scores),
+              "score": round(sum(scores) / len(scores)) if scores else 0}
+             for t, scores in members.items()]
+    return sorted(teams, key=lambda t: (-t["score"], t["team"]))
+
+
 def _ranking(game: LiveGame) -> list[LivePlayer]:
     return list(game.players.filter(removed=False).order_by("-score", "joined_at"))
 
@@ -61,7 +79,10 @@ def _shared(game: LiveGame) -> dict[str, Any]:
         "lobby": [p.nickname for p in ranking[:LOBBY_SHOWN]]
         if game.state == LiveGame.State.LOBBY else [],
         "question": None, "reveal": None,
-        "top": [{"nickname": p.nickname, "score": p.score} for p in ranking[:TOP]],
+        "top": [{"nickname": p.nickname, "score": p.score, "team": team_name(p),
+                 "moved": (p.rank_before - p.rank_now) if p.rank_before and p.rank_now else 0}
+                for p in ranking[:TOP]],
+        "teams": _teams(game, ranking),
         "_deal": None, "_version_id": None, "_deadline": None,
     }
     question = game.questions.filter(number=game.current_number).first() \
@@ -122,7 +143,7 @@ def _line(player: LivePlayer, rank: int | None, answer: LiveAnswer | None,
     and, once it is closed, their result (their picks, the key, their points, the misconception
     of a wrong choice they picked)."""
     mine: dict[str, Any] = {"nickname": player.nickname, "score": player.score,
-                            "streak": player.streak, "rank": rank,
+                            "streak": player.streak, "rank": rank, "team": team_name(player),
                             "answered": answer is not None, "result": None}
     question = shared["question"]
     if question is not None and question["state"] == LiveQuestion.State.CLOSED:
@@ -210,7 +231,8 @@ def game_report(game: LiveGame) -> dict[str, Any]:
     rows = []
     for p in players:
         mine = by_player.get(p.pk, [])
-        rows.append({"nickname": p.nickname, "signed_in": p.user_id is not None,
+        rows.append({"nickname": p.nickname, "team": team_name(p),
+                     "signed_in": p.user_id is not None,
                      "removed": p.removed, "score": p.score,
                      "correct": sum(a.is_correct for a in mine), "answered": len(mine),
                      "mean_seconds": round(sum(a.elapsed_ms for a in mine) / len(mine) / 1000, 1)
@@ -235,6 +257,9 @@ def game_report(game: LiveGame) -> dict[str, Any]:
         } if q.state == LiveQuestion.State.CLOSED else {
             "number": q.number, "state": q.state, "answered": len(mine)})
     return {"id": str(game.public_id), "pin": game.pin, "state": game.state,
+            "focus": game.focus_label, "teams": _teams(game, counted),
+            "question_ids": list(game.questions.values_list("version__question__slug",
+                                                            flat=True)),
             "players": rows, "questions": questions}
 
 

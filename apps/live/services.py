@@ -25,7 +25,14 @@ from apps.bank.selectors import published_versions
 from apps.core.holds import questions_in_play
 from apps.core.tasks import enqueue
 from apps.live import push
-from apps.live.models import NICKNAME_MAX, LiveAnswer, LiveGame, LivePlayer, LiveQuestion
+from apps.live.models import (
+    NICKNAME_MAX,
+    TEAM_NAMES,
+    LiveAnswer,
+    LiveGame,
+    LivePlayer,
+    LiveQuestion,
+)
 from apps.play.cards import card, cards
 from apps.play.deal import PickError, deal_choices, parse_pick
 from apps.play.present import is_correct as pick_is_correct
@@ -34,6 +41,7 @@ from apps.skills import tasks as skill_tasks
 from apps.skills.services import AnswerFacts
 
 MIN_COUNT, MAX_COUNT = 3, 30
+MAX_TEAMS = len(TEAM_NAMES)
 MIN_SECONDS, MAX_SECONDS = 10, 120
 NICKNAME_MIN = 2
 NICKNAME_RE = re.compile(r"^\w[\w .'-]*$")
@@ -56,8 +64,18 @@ class GameSpec:
     topic: str | None = None
     resource: str | None = None
     difficulty: int | None = None
+    teams: int = 0  # 0 solo, else 2..MAX_TEAMS
+    questions: tuple[str, ...] = ()  # a hand-picked set (question ids), in this order
+    assignment: int | None = None  # a cohort assignment of the host's
+    missed_by_cohort: int | None = None  # a cohort of the host's: what it missed most
 
     def validate(self) -> None:
+        if self.teams and not 2 <= self.teams <= MAX_TEAMS:
+            raise LiveError(f"Choose between 2 and {MAX_TEAMS} teams (or none).")
+        if len(self.questions) > MAX_COUNT:
+            raise LiveError(f"Pick at most {MAX_COUNT} questions.")
+        if sum(bool(x) for x in (self.questions, self.assignment, self.missed_by_cohort)) > 1:
+            raise LiveError("Pick the questions, an assignment or a cohort's misses: one source.")
         if not MIN_COUNT <= self.count <= MAX_COUNT:
             raise LiveError(f"Choose between {MIN_COUNT} and {MAX_COUNT} questions.")
         if not MIN_SECONDS <= self.seconds <= MAX_SECONDS:
@@ -69,6 +87,8 @@ class GameSpec:
 
     @property
     def label(self) -> str:
+        if self.questions:
+            return f"{len(self.questions)} hand-picked questions"
         parts = [f"topic {self.topic}"] if self.topic else []
         if self.resource:
             parts.append(f"resource {self.resource}")
@@ -127,21 +147,15 @@ def game_create(*, host, spec: GameSpec) -> LiveGame:
     if running >= settings.LIVE_MAX_GAMES_PER_HOST:
         raise LiveError(f"You already run {running} games: end one before starting another.",
                         status=409)
-    pool = published_versions(topic=spec.topic, resource=spec.resource,
-                              difficulty=spec.difficulty)
-    ids = list(pool.exclude(question_id__in=questions_in_play(user=host))
-               .values_list("id", flat=True))
-    if not ids:
-        raise LiveError("No published questions match this focus yet.")
-    chosen = secrets.SystemRandom().sample(ids, min(spec.count, len(ids)))
+    chosen, label = _choose(host, spec)
     the_cards = cards(chosen)
     for _ in range(20):  # a PIN taken by another unfinished game: draw again
         try:
             with transaction.atomic():
                 game = LiveGame.objects.create(
                     pin=_new_pin(), host=host, scoring=spec.scoring,
-                    seconds_per_question=spec.seconds, focus_label=spec.label[:200],
-                    question_count=len(chosen))
+                    seconds_per_question=spec.seconds, focus_label=label[:200],
+                    question_count=len(chosen), team_count=spec.teams)
                 rows = []
                 for number, vid in enumerate(chosen, start=1):
                     deal = deal_choices(len(the_cards[vid].choices))
@@ -153,6 +167,62 @@ def game_create(*, host, spec: GameSpec) -> LiveGame:
         except IntegrityError:
             continue
     raise LiveError("No free PIN right now; try again in a moment.", status=503)
+
+
+def _choose(host, spec: GameSpec) -> tuple[list[int], str]:
+    """The question versions of a new game and the label of its source. Questions the host has
+    in play elsewhere are left out (the host sees every key at the reveal)."""
+    from apps.cohorts.models import Assignment, Cohort
+    from apps.cohorts.selectors import most_missed_questions
+
+    held = questions_in_play(user=host)
+    current = published_versions()
+    if spec.questions or spec.assignment:
+        label = spec.label
+        slugs = list(dict.fromkeys(spec.questions))
+        if spec.assignment:
+            assignment = Assignment.objects.filter(pk=spec.assignment, cohort__owner=host).first()
+            if assignment is None:
+                raise LiveError("No such assignment among your cohorts.", status=404)
+            label = f"assignment {assignment.title}"
+            if not assignment.question_slugs:  # a topic assignment: its topic, at random
+                return _sample(current.filter(topics=assignment.topic_id) if assignment.topic_id
+                               else current, held, spec.count), label
+            slugs = list(dict.fromkeys(assignment.question_slugs))[:MAX_COUNT]
+        found = dict(current.filter(question__slug__in=slugs)
+                     .values_list("question__slug", "id"))
+        missing = [slug for slug in slugs if slug not in found]
+        if missing:
+            raise LiveError("Not published (or no such question): " + ", ".join(missing[:10]))
+        ids = [found[slug] for slug in slugs]
+        in_play = set(current.filter(id__in=ids, question_id__in=held)
+                      .values_list("id", flat=True))
+        ids = [i for i in ids if i not in in_play]
+        if len(ids) < MIN_COUNT:
+            raise LiveError(f"A game needs at least {MIN_COUNT} questions you are not playing "
+                            "elsewhere.")
+        return ids, label
+    if spec.missed_by_cohort:
+        cohort = Cohort.objects.filter(pk=spec.missed_by_cohort, owner=host).first()
+        if cohort is None:
+            raise LiveError("No such cohort among yours.", status=404)
+        questions = [q for q in most_missed_questions(cohort, MAX_COUNT * 2) if q not in held]
+        order = {q: n for n, q in enumerate(questions)}
+        ids = sorted(current.filter(question_id__in=questions).values_list("question_id", "id"),
+                     key=lambda row: order[row[0]])[:spec.count]
+        if len(ids) < MIN_COUNT:
+            raise LiveError(f"{cohort.name} has not missed {MIN_COUNT} published questions yet.")
+        return [vid for _, vid in ids], f"what {cohort.name} missed most"
+    pool = published_versions(topic=spec.topic, resource=spec.resource,
+                              difficulty=spec.difficulty)
+    return _sample(pool, held, spec.count), spec.label
+
+
+def _sample(pool, held: set[int], count: int) -> list[int]:
+    ids = list(pool.exclude(question_id__in=held).values_list("id", flat=True))
+    if not ids:
+        raise LiveError("No published questions match this focus yet.")
+    return secrets.SystemRandom().sample(ids, min(count, len(ids)))
 
 
 def clean_nickname(raw: str) -> str:
@@ -193,10 +263,39 @@ def game_join(*, pin: str, user=None, nickname: str = "", time_factor: float = 1
             raise LiveError("That nickname is taken in this game: pick another.", status=409)
         seat = LivePlayer.objects.create(
             game=game, user=user if signed_in else None, nickname=name,
-            token_hash=token_hash(token),
+            token_hash=token_hash(token), team=_smallest_team(game),
             time_factor=time_factor if game.scoring == LiveGame.Scoring.ACCURACY else 1.0)
         _changed(game)
     return seat, token
+
+
+def _smallest_team(game: LiveGame) -> int | None:
+    """A new player's team: the one with the fewest members (then the lowest mean score), so a
+    late joiner evens the teams out; None in a solo game."""
+    if not game.team_count:
+        return None
+    sizes = {t: [0, 0] for t in range(game.team_count)}
+    for team, score in game.players.filter(removed=False, team__isnull=False).values_list(
+            "team", "score"):
+        sizes[team][0] += 1
+        sizes[team][1] += score
+    return min(sizes, key=lambda t: (sizes[t][0], sizes[t][1] / max(sizes[t][0], 1), t))
+
+
+def _balance_teams(game: LiveGame) -> None:
+    """At the start: deal the players into teams by strength (share of first answers right;
+    visitors and newcomers count as average), strongest first, in snake order (A B C C B A …),
+    so that every team gets a fair mix."""
+    from apps.skills.selectors import strength_of
+
+    players = list(game.players.filter(removed=False).order_by("joined_at"))
+    strength = strength_of([p.user_id for p in players if p.user_id])
+    players.sort(key=lambda p: -strength.get(p.user_id, 0.5))
+    k = game.team_count
+    for n, p in enumerate(players):
+        lap, place = divmod(n, k)
+        p.team = place if lap % 2 == 0 else k - 1 - place
+    LivePlayer.objects.bulk_update(players, ["team"], batch_size=500)
 
 
 def player_rejoin(*, game: LiveGame, token: str) -> LivePlayer | None:
@@ -243,6 +342,8 @@ def game_start(*, game: LiveGame) -> LiveGame:
                 raise LiveError("Nobody has joined yet.", status=409)
             now = timezone.now()
             LiveGame.objects.filter(pk=locked.pk).update(started_at=now)
+            if locked.team_count:
+                _balance_teams(locked)
             _open(locked, 1, now)
     return LiveGame.objects.get(pk=game.pk)
 
@@ -260,9 +361,18 @@ def _close(game: LiveGame, question: LiveQuestion, now: datetime) -> bool:
     answers = list(question.answers.all())
     answered = {a.player_id for a in answers}
     LivePlayer.objects.filter(game=game).exclude(pk__in=answered).update(streak=0)
+    _rank(game)
     _changed(game)
     _teach(game, question, answers, now)
     return True
+
+
+def _rank(game: LiveGame) -> None:
+    """Record the standings of this reveal (and keep the last one's): who moved up."""
+    players = list(game.players.filter(removed=False).order_by("-score", "joined_at"))
+    for rank, p in enumerate(players, start=1):
+        p.rank_before, p.rank_now = p.rank_now, rank
+    LivePlayer.objects.bulk_update(players, ["rank_before", "rank_now"], batch_size=500)
 
 
 def _teach(game: LiveGame, question: LiveQuestion, answers: list[LiveAnswer],

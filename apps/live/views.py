@@ -67,7 +67,13 @@ def join(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @rate_limit("live_create")
 def new(request: HttpRequest) -> HttpResponse:
-    form = GameForm(request.POST or None)
+    initial = {}
+    replay = request.GET.get("replay")
+    if replay:  # play a past game's set again: the host's own games only
+        past = selectors.get_game_for_host(request.user, replay)
+        initial["questions"] = "\n".join(past.questions.values_list("version__question__slug",
+                                                                     flat=True))
+    form = GameForm(request.POST or None, host=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             game = services.game_create(host=request.user, spec=form.spec())
@@ -189,12 +195,13 @@ def report_csv(request: HttpRequest, public_id) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="live-game-{game.pin}.csv"'
     writer = csv.writer(response)
-    writer.writerow(["nickname", "signed_in", "removed", "score", "correct", "answered",
+    writer.writerow(["nickname", "team", "signed_in", "removed", "score", "correct", "answered",
                      "mean_seconds"])
     for row in data["players"]:
         # A leading =, +, - or @ would be a formula in a spreadsheet: quote it as text.
         name = row["nickname"]
-        writer.writerow(["'" + name if name[:1] in "=+-@" else name, row["signed_in"],
+        writer.writerow(["'" + name if name[:1] in "=+-@" else name, row["team"] or "",
+                         row["signed_in"],
                          row["removed"], row["score"], row["correct"], row["answered"],
                          row["mean_seconds"]])
     return response

@@ -244,3 +244,16 @@ def calibration_report() -> dict[str, Any]:
     disagree = sorted((r for r in rows if r["answers"] >= CALIBRATION_MIN_ANSWERS),
                       key=lambda r: (-abs(r["gap"]), r["slug"]))[:10]
     return {"questions": rows, "disagree": disagree, "min_answers": CALIBRATION_MIN_ANSWERS}
+
+
+def strength_of(user_ids) -> dict[int, float]:
+    """Each learner's share of first answers right (Laplace-smoothed, so one lucky answer is not
+    mastery): used to balance teams. Learners without answers are absent."""
+    from django.db.models import Count, Q
+
+    from apps.skills.models import AnswerEvent
+
+    rows = (AnswerEvent.objects.filter(user_id__in=list(user_ids), first=True)
+            .values("user_id").annotate(n=Count("id"), right=Count("id", filter=Q(
+                is_correct=True))))
+    return {r["user_id"]: (r["right"] + 1) / (r["n"] + 2) for r in rows}

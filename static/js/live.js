@@ -38,6 +38,7 @@
   function applyLine(root, me) {
     if (!me) return;
     set(root, "nickname", me.nickname);
+    set(root, "team", me.team ? `· Team ${me.team}` : "");
     set(root, "score", String(me.score));
     let standing = me.rank ? ` · rank ${me.rank}` : "";
     if (me.streak > 1) standing += ` · streak ${me.streak}`;

@@ -57,7 +57,7 @@ def test_a_room_plays_a_whole_live_game(browser, world, small_bank, server_url):
     host = open_page()
     log_in(host, "instructor")
     host.goto("/live/new/")
-    host.get_by_label("Questions").fill("3")
+    host.get_by_label("Questions", exact=True).fill("3")
     host.get_by_role("button", name="Create the game").click()
     host.wait_for_url(re.compile(r"/live/.+/host/"))
     pin = host.get_by_test_id("pin").inner_text().strip()
