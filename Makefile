@@ -110,9 +110,7 @@ sbom: $(TOOLS_VENV)/.deps $(VENV)/.dev-deps
 # Capacity figures, each beside a floor measured in the same run (bench/). Uses DATABASE_URL and
 # REDIS_URL like the app: unset, the embedded default.
 bench: $(VENV)/.dev-deps
-	$(BIN)/python bench/quiz_throughput.py
-	$(BIN)/python bench/match_latency.py --matches 50
-	$(BIN)/python bench/live_game.py --players 30 --questions 3
+	$(BIN)/python bench/run_all.py
 
 compose-check:
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-validation-only} docker-compose config -q

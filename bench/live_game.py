@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.quiz_throughput import children, cpu_seconds, serve, stop  # noqa: E402
+from bench.quiz_throughput import children, cpu_seconds, result, serve, stop  # noqa: E402
 from bench.wsfloor import relay_floor  # noqa: E402
 
 
@@ -294,6 +294,9 @@ def main() -> None:
           f"sockets a group: p50 {q(relay, 50):.1f} ms, p99 {q(relay, 99):.1f} ms, max "
           f"{max(relay) if relay else float('nan'):.1f} ms ({len(relay)} deliveries); reveal "
           f"p99 / relay p99 = {q(reveal, 99) / max(q(relay, 99), 1e-9):.1f}x")
+    result("live", players=args.players, games=args.games, ack_p99_ms=q(acks, 99),
+           reveal_p99_ms=q(reveal, 99), relay_p99_ms=q(relay, 99), answers=len(acks),
+           stored=stored, kib_per_player=memory / players)
     print(f"server: {1000 * cpu / max(wall, 1e-9) / players:.2f} ms CPU per player per second, "
           f"{cpu / max(wall, 1e-9):.2f} cores busy, {memory / players:.0f} KiB RSS per player "
           f"({memory / 1024:.0f} MiB); {room.frames} frames in {wall:.0f} s")

@@ -412,6 +412,13 @@ def main() -> None:
           f"floor POST p99 = {rq[98] / max(pct(floor_ms, 99), 1e-9):.1f}x")
     base_rss, base_open = warm or [rss_before, 0]
     per_socket = (peak[0] - base_rss) / max(results.sockets - base_open, 1)
+    from bench.quiz_throughput import result
+
+    result("match", matches=args.matches, p50_ms=statistics.median(ms), p99_ms=q[98],
+           relay_p50_ms=pct(relay, 50), relay_p99_ms=pct(relay, 99),
+           kib_per_socket=(peak[0] - (warm or [rss_before, 0])[0]) / max(
+               results.sockets - (warm or [rss_before, 0])[1], 1),
+           finished=results.finished // 2, tracebacks=len(errors))
     print(f"memory: websocket server RSS {rss_before / 1024:.0f} MiB idle, {base_rss / 1024:.0f} "
           f"MiB with {base_open} sockets open, peak {peak[0] / 1024:.0f} MiB with "
           f"{results.sockets}: {per_socket:.0f} KiB per further socket")

@@ -93,6 +93,12 @@ def serve(project: str, port: int, processes: int, env: dict, log, server: str
     return servers
 
 
+def result(name: str, **figures) -> None:
+    """One machine-readable line for bench/run_all.py's table (after the human-readable ones)."""
+    print("RESULT " + json.dumps({"bench": name, **{k: round(v, 2) if isinstance(v, float)
+                                                    else v for k, v in figures.items()}}))
+
+
 def floor_table(env: dict, drop: bool = False) -> None:
     """The floor's one table, on the run's database (PostgreSQL) or its own SQLite file."""
     if env.get("DATABASE_URL"):
@@ -284,6 +290,9 @@ def main() -> None:
           f"request {p['cpu_ms'] / max(f['cpu_ms'], 1e-9):.1f}x the floor's, p99 "
           f"{p['p99'] / max(f['p99'], 1e-9):.1f}x (server log: {tmp / 'server.log'})")
     floor_table(env, drop=True)
+    result("quiz", learners=args.learners, throughput_pct=100 * p["rps"] / f["rps"],
+           cpu_ratio=p["cpu_ms"] / max(f["cpu_ms"], 1e-9), p99_ms=p["p99"],
+           floor_p99_ms=f["p99"], rps=p["rps"], floor_rps=f["rps"])
 
 
 if __name__ == "__main__":
