@@ -66,7 +66,7 @@ test: $(VENV)/.dev-deps check-artifacts vendor-check audit sbom
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py checkbank
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py checkbank --strict
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py formatbank --check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
