@@ -17,18 +17,22 @@ from apps.core.api import ErrorOut
 from apps.core.ratelimit import rate_limit
 from apps.packs import selectors, services
 from apps.packs.exporting import KINDS, export_file
-from apps.packs.importing import ImportRefused, Preview, preview_build
+from apps.packs.importing import ImportRefused, Preview, detect_format, preview_build
 from apps.packs.models import ImportDraft
 
 
 class ImportInput(serializers.Serializer):
     file = serializers.FileField()
-    format = serializers.ChoiceField(choices=[*ImportDraft.Format.values, "pack"])
+    format = serializers.ChoiceField(choices=["auto", *ImportDraft.Format.values, "pack"],
+                                     default="auto",
+                                     help_text="auto: from the file's extension, then content")
 
 
 class PreviewRowOut(serializers.Serializer):
     line = serializers.IntegerField()
     id = serializers.CharField()
+    title = serializers.CharField(help_text="The file's own title, when it was not a valid id "
+                                            "and the id was made from it")
     action = serializers.ChoiceField(choices=["create", "update", "unchanged"])
     not_carried = serializers.ListField(child=serializers.CharField())
     kept = serializers.ListField(child=serializers.CharField())
@@ -67,11 +71,13 @@ def import_create(request: Request) -> Response:
     form = ImportInput(data=request.data)
     form.is_valid(raise_exception=True)
     upload = form.validated_data["file"]
+    data = upload.read(settings.PACK_IMPORT_MAX_BYTES + 1)
+    fmt = form.validated_data["format"]
+    if fmt == "auto":
+        fmt = detect_format(upload.name or "", data)
     try:
         draft = services.import_draft_create(
-            user=request.user, filename=upload.name or "upload",
-            data=upload.read(settings.PACK_IMPORT_MAX_BYTES + 1),
-            fmt=form.validated_data["format"])
+            user=request.user, filename=upload.name or "upload", data=data, fmt=fmt)
     except ImportRefused as exc:
         return Response({"detail": str(exc), "errors": exc.errors},
                         status=status.HTTP_400_BAD_REQUEST)

@@ -6,8 +6,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.utils.text import slugify
 
-from apps.bank.bankfile import RESOURCES_FILE, TOPICS_FILE, QuestionData, validate_question
+from apps.bank.bankfile import (
+    ID_RE,
+    RESOURCES_FILE,
+    TOPICS_FILE,
+    QuestionData,
+    validate_question,
+)
 from apps.bank.export import canonical_question_file
 from apps.bank.models import Question, Resource, Topic
 from apps.bank.services import content_hash
@@ -83,6 +90,7 @@ class PreviewRow:
     kept: list[str]  # fields not carried, kept from the current version
     defaulted: list[str]  # fields not carried, given a default (new questions)
     data: QuestionData | None = None
+    title: str = ""  # the file's own title when it was not a valid id (Moodle-style titles)
 
 
 @dataclass
@@ -105,6 +113,47 @@ def parse_text(text: str, fmt: str) -> ParseResult:
         return ParseResult(errors=["1: the file is nested too deeply to be read"])
 
 
+def detect_format(filename: str, data: bytes) -> str:
+    """The upload's format from its extension, else its first bytes: a signed pack is a zip,
+    Moodle XML starts with an XML declaration or <quiz>, GIFT with a title (::), a comment or a
+    category; anything else is read as the bank's YAML."""
+    name = (filename or "").lower()
+    for suffixes, fmt in (((".zip",), "pack"), ((".xml",), "moodle_xml"),
+                          ((".gift",), "gift"), ((".yaml", ".yml"), "yaml")):
+        if name.endswith(suffixes):
+            return fmt
+    if data[:2] == b"PK":
+        return "pack"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith((b"<?xml", b"<quiz")):
+        return "moodle_xml"
+    if head.startswith((b"::", b"//", b"$CATEGORY")):
+        return "gift"
+    return "yaml"
+
+
+def _importable_ids(parsed: ParseResult, topic_slugs: set[str]) -> dict[int, str]:
+    """Moodle and GIFT titles are free text ("Q1", "Pickle opcodes"); bank ids are slugs that
+    start with the main topic. A title that is not a slug at all becomes an id (the known main
+    topic + the title as a slug, numbered when two collide) and is kept to show in the preview;
+    a slug is the author's id and is left to the validator. Returns the original titles."""
+    titles: dict[int, str] = {}
+    taken = {item.data.get("id") for item in parsed.items}
+    for item in parsed.items:
+        raw, topics = item.data.get("id"), item.data.get("topics") or []
+        topic = topics[0] if topics and isinstance(topics[0], str) else ""
+        if topic not in topic_slugs or (isinstance(raw, str) and ID_RE.match(raw)):
+            continue  # the author's own id, or no known topic to build one from
+        base = f"{topic}-{slugify(str(raw or ''))[:80].strip('-') or 'imported'}"
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = f"{base}-{n}", n + 1
+        taken.add(candidate)
+        titles[id(item)] = str(raw or "")
+        item.data["id"] = candidate
+    return titles
+
+
 def preview_build(*, text: str, fmt: str) -> Preview:
     """Validate every question with the bank's own rules against the site's topics and
     resources, and say what applying would do. Errors are `line: message`."""
@@ -112,6 +161,7 @@ def preview_build(*, text: str, fmt: str) -> Preview:
     parsed = parse_text(text, fmt)
     preview.errors.extend(parsed.errors)
     topic_slugs = set(Topic.objects.values_list("slug", flat=True))
+    titles = _importable_ids(parsed, topic_slugs)
     resource_slugs = set(Resource.objects.values_list("slug", flat=True))
     ids = [item.data.get("id") for item in parsed.items if isinstance(item.data.get("id"), str)]
     existing = {q.slug: q for q in Question.objects.filter(slug__in=ids)
@@ -158,7 +208,8 @@ def preview_build(*, text: str, fmt: str) -> Preview:
             action = "update"
         preview.rows.append(PreviewRow(line=item.line, id=question.id, action=action,
                                        not_carried=item.not_carried, kept=kept,
-                                       defaulted=defaulted, data=question))
+                                       defaulted=defaulted, data=question,
+                                       title=titles.get(id(item), "")))
     if not parsed.items and not parsed.errors:
         preview.errors.append("1: the file holds no questions")
     preview.errors.sort(key=_line_of)

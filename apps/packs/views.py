@@ -13,16 +13,17 @@ from apps.audit.selectors import audit_events
 from apps.core.ratelimit import rate_limit
 from apps.packs import selectors, services
 from apps.packs.exporting import KINDS, export_file
-from apps.packs.importing import ImportRefused, preview_build
+from apps.packs.importing import ImportRefused, detect_format, preview_build
 from apps.packs.models import ImportDraft
 
 # A signed pack is verified on upload and stored as the bank YAML it carries.
-UPLOAD_FORMATS = [*ImportDraft.Format.choices, ("pack", "Signed pack (zip)")]
+UPLOAD_FORMATS = [("auto", "Detect from the file (extension, then content)"),
+                  *ImportDraft.Format.choices, ("pack", "Signed pack (zip)")]
 
 
 class UploadForm(forms.Form):
     file = forms.FileField()
-    format = forms.ChoiceField(choices=UPLOAD_FORMATS)
+    format = forms.ChoiceField(choices=UPLOAD_FORMATS, initial="auto")
 
 
 def _index(request: HttpRequest, form: UploadForm, status: int = 200) -> HttpResponse:
@@ -48,9 +49,12 @@ def upload(request: HttpRequest) -> HttpResponse:
     upload = form.cleaned_data["file"]
     # Read one byte past the limit so an oversized file is refused without reading all of it.
     data = upload.read(settings.PACK_IMPORT_MAX_BYTES + 1)
+    fmt = form.cleaned_data["format"]
+    if fmt == "auto":
+        fmt = detect_format(upload.name or "", data)
     try:
         draft = services.import_draft_create(user=request.user, filename=upload.name or "upload",
-                                             data=data, fmt=form.cleaned_data["format"])
+                                             data=data, fmt=fmt)
     except ImportRefused as exc:
         form.add_error("file", str(exc))
         for error in exc.errors[:50]:

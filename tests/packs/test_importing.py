@@ -230,3 +230,49 @@ def test_it_purges_uploads_never_applied_and_keeps_applied_ones(world, small_ban
     ImportDraft.objects.filter(pk=fresh.pk).update(created_at=old)
     call_command("purgeimports", stdout=__import__("io").StringIO())
     assert list(ImportDraft.objects.values_list("pk", flat=True)) == [applied.pk]
+
+
+MOODLE_STYLE_GIFT = """$CATEGORY: $course$/top/serialization
+
+::Q1::Which opcode calls a function? {=REDUCE ~GLOBAL#Thinks a lookup is a call.}
+
+::Pickle & opcodes!::Which opcode ends a pickle? {=STOP ~MARK#Thinks MARK ends it.}
+
+::q1::Which opcode builds a tuple? {=TUPLE ~STOP#Thinks STOP builds it.}
+
+::serialization-already-fine::Which opcode pushes a global? {=GLOBAL ~STOP#Thinks STOP.}
+"""
+
+
+def test_free_text_titles_become_ids_that_start_with_the_main_topic(world, small_bank):
+    preview = preview_build(text=MOODLE_STYLE_GIFT, fmt="gift")
+    assert preview.errors == []
+    assert [(r.id, r.title) for r in preview.rows] == [
+        ("serialization-q1", "Q1"),
+        ("serialization-pickle-opcodes", "Pickle & opcodes!"),
+        ("serialization-q1-2", "q1"),  # a second "q1" is numbered, not merged
+        ("serialization-already-fine", ""),
+    ]
+    # The same file again maps to the same ids: re-importing it updates, never duplicates.
+    draft = _draft(world, MOODLE_STYLE_GIFT)
+    services.import_apply(user=world["instructor"], draft=draft)
+    again = preview_build(text=MOODLE_STYLE_GIFT, fmt="gift")
+    assert {r.action for r in again.rows} == {"unchanged"}
+
+
+def test_a_title_without_a_category_is_still_refused_clearly(world, small_bank):
+    preview = preview_build(text="::Q1::Which opcode calls? {=REDUCE ~GLOBAL#No.}\n", fmt="gift")
+    assert preview.rows == [] and preview.errors
+
+
+@pytest.mark.parametrize("name, head, fmt", [
+    ("bank.gift", b"::x::", "gift"), ("QUIZ.XML", b"<quiz>", "moodle_xml"),
+    ("pack.zip", b"PK\x03\x04", "pack"), ("questions.yml", b"- id: a-b", "yaml"),
+    ("upload", b"\xef\xbb\xbf<?xml version='1.0'?><quiz>", "moodle_xml"),
+    ("upload", b"// comment\n::t::", "gift"), ("upload", b"$CATEGORY: x", "gift"),
+    ("upload", b"PK\x03\x04", "pack"), ("upload", b"- id: a-b\n", "yaml"),
+])
+def test_the_upload_format_is_detected_from_the_name_then_the_content(name, head, fmt):
+    from apps.packs.importing import detect_format
+
+    assert detect_format(name, head) == fmt

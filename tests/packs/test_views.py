@@ -120,3 +120,13 @@ def test_it_explains_when_no_signing_key_is_set(client, world, small_bank, setti
 def test_it_404s_an_unknown_export_format(client, world, small_bank):
     client.force_login(world["instructor"])
     assert client.get(reverse("packs:export", args=["csv"])).status_code == 404
+
+
+def test_a_gift_file_uploaded_with_detection_is_read_as_gift(client, world, small_bank):
+    """The review found a .gift file parsed as YAML ("invalid YAML"): detection is the default."""
+    client.force_login(world["instructor"])
+    page = client.get(reverse("packs:index")).content.decode()
+    assert 'value="auto" selected' in page
+    response = _upload(client, NEW_GIFT, fmt="auto", name="week3.gift")
+    assert response.status_code == 302
+    assert ImportDraft.objects.get().format == "gift"
