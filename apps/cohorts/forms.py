@@ -18,11 +18,19 @@ class AssignmentForm(forms.Form):
     questions = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="A fixed set: published question ids, one a line. Leave empty to use a topic.")
-    topic = forms.SlugField(required=False, help_text="Or a focus: a topic slug.")
+    topic = forms.ChoiceField(required=False, help_text="Or a focus: questions drawn from a "
+                                                        "topic.")
     count = forms.IntegerField(min_value=MIN_COUNT, max_value=MAX_COUNT, initial=10,
                                help_text="Questions drawn from the topic.")
     due_at = forms.DateTimeField(label="Due", widget=forms.DateTimeInput(
         attrs={"type": "datetime-local"}), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from apps.bank.models import Topic
+
+        self.fields["topic"].choices = [("", "— a fixed set above —")] + list(
+            Topic.objects.order_by("name").values_list("slug", "name"))
 
     def slugs(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["questions"].splitlines()

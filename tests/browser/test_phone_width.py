@@ -63,3 +63,18 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, live_server, world, small_
                 too_wide[f"{'anonymous' if user is None else user.username} {path}"] = overflow
         context.close()
     assert not too_wide, f"pages wider than a phone (px too wide): {too_wide}"
+
+
+def test_the_instructors_navigation_fits_one_line_at_1280(browser, live_server, world):
+    context = session_context(browser, live_server.url, world["instructor"],
+                              viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto("/")
+    tops = page.eval_on_selector_all("nav[aria-label=Main] li",
+                                     "items => items.map(li => li.getBoundingClientRect().top)")
+    assert max(tops) - min(tops) < 10, f"the navigation wraps: rows start at {sorted(set(tops))}"
+    right = page.eval_on_selector_all("nav[aria-label=Main] li",
+                                      "items => Math.max(...items.map(li => "
+                                      "li.getBoundingClientRect().right))")
+    assert right <= 1280 - 16 and page.evaluate(OVERFLOW) <= 0, right
+    context.close()

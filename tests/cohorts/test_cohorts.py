@@ -194,3 +194,28 @@ def test_it_serves_the_api(client, world, small_bank):
     assert joined.status_code == 200 and joined.json()["name"] == "API"
     assert client.post("/api/v1/cohorts/join/", {"code": "ZZZZZZZZ"},
                        content_type="application/json").status_code == 404
+
+
+def test_the_assignment_topic_is_a_select_of_topics(client, world, cohort):
+    """The review found a free-text slug box: it is a select of the bank's topics now, and a
+    value that is not one of them is refused with the form's message."""
+    client.force_login(world["instructor"])
+    page = client.get(reverse("cohorts:detail", args=[cohort.pk])).content.decode()
+    assert '<select name="topic"' in page and '<option value="serialization">' in page
+    url = reverse("cohorts:assign", args=[cohort.pk])
+    due = _due().strftime("%Y-%m-%dT%H:%M")
+    ok = client.post(url, {"title": "Focus", "topic": "serialization", "count": 5,
+                           "due_at": due})
+    assert ok.status_code == 302
+    bad = client.post(url, {"title": "W", "topic": "nonsense", "count": 5, "due_at": due})
+    assert bad.status_code == 400 and "Select a valid choice" in bad.content.decode()
+
+
+def test_learners_and_instructors_find_their_cohorts_from_the_navigation(client, world, cohort):
+    client.force_login(world["learner"])
+    home = client.get("/").content.decode()
+    assert f'href="{reverse("cohorts:mine")}">Cohorts<' in home
+    mine = client.get(reverse("cohorts:mine")).content.decode()
+    assert reverse("cohorts:join") in mine
+    client.force_login(world["instructor"])
+    assert f'href="{reverse("cohorts:list")}">Cohorts<' in client.get("/").content.decode()
