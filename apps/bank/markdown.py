@@ -47,8 +47,29 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+INLINE_TAGS = {"strong", "em", "code", "a", "br"}
+
+
 def render_markdown(text: str) -> str:
     return _render(text or "")
+
+
+def render_inline(text: str) -> str:
+    """One line of Markdown (a choice, a misconception) as inline HTML: no paragraphs, lists or
+    headings, the same sanitising and link rules as `render_markdown`."""
+    return _render_inline(text or "")
+
+
+@lru_cache(maxsize=8192)
+def _render_inline(text: str) -> str:
+    return nh3.clean(
+        _MD.renderInline(text),
+        tags=INLINE_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https"},
+        link_rel="noopener noreferrer nofollow",
+        attribute_filter=_attribute_filter,
+    )
 
 
 @lru_cache(maxsize=1024)

@@ -82,6 +82,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apps.accounts.context_processors.roles",
             ],
+            # `inline_md` renders a choice's Markdown everywhere a choice is shown.
+            "builtins": ["apps.bank.templatetags.bank_markdown"],
         },
     }
 ]
