@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.ratelimit import RateLimited, rate_limit, refusal
@@ -92,6 +93,7 @@ def _host_context(request: HttpRequest, game: LiveGame) -> dict:
             if game.state == LiveGame.State.LOBBY else []}
 
 
+@never_cache  # Back then Forward must not show a question that has moved on
 @login_required
 @require_GET
 def host(request: HttpRequest, public_id) -> HttpResponse:
@@ -143,6 +145,7 @@ def qr(request: HttpRequest, public_id) -> HttpResponse:
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
+@never_cache  # Back then Forward must not show a question that has moved on
 @require_GET
 def play(request: HttpRequest, public_id) -> HttpResponse:
     game = selectors.get_game(public_id)

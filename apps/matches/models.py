@@ -46,6 +46,7 @@ class Match(models.Model):
                                    related_name="+")
     winner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+")
+    bot_won = models.BooleanField(default=False)  # the practice bot has no user to name
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -55,6 +56,13 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"match {self.public_id}"
+
+    @property
+    def winner_name(self) -> str | None:
+        """Who won, for people: a user's name, the practice bot, or None for a draw."""
+        if self.bot_won:
+            return f"Practice bot (level {self.bot_level})"
+        return self.winner.username if self.winner_id else None
 
 
 class MatchPlayer(models.Model):

@@ -241,7 +241,7 @@ def match_state(match: Match, user, version: int | None = None) -> dict[str, Any
         },
         "next_round_in_ms": next_in,
         "history": [result(r) for r in rounds if r["state"] == Round.State.CLOSED],
-        "winner": match.winner.username if match.winner else None,
+        "winner": match.winner_name,
         "you_won": match.winner_id == user.pk if match.state == Match.State.FINISHED else None,
         "rating_change": dict(change) if change else None,
         "can_claim": (match.state == Match.State.ACTIVE and other is not None

@@ -526,6 +526,8 @@ def _finish(match: Match, reason: str, now: datetime, winner_player: MatchPlayer
         winner_player = max(players, key=lambda p: p.score)
     if winner_player is not None and not winner_player.is_bot:
         Match.objects.filter(pk=match.pk).update(winner=winner_player.user)
+    elif winner_player is not None:  # a win is a win: the bot's is recorded too
+        Match.objects.filter(pk=match.pk).update(bot_won=True)
     if match.ranked:
         _rate(match, players, winner_player)
     _changed(match)

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.bank.models import Topic
@@ -144,6 +145,7 @@ def _board(request: HttpRequest, match: Match, notice: str = "") -> HttpResponse
     return render(request, template, {"state": state, "notice": notice})
 
 
+@never_cache  # Back then Forward must not show a question that has moved on
 @login_required
 @require_GET
 def play(request: HttpRequest, public_id) -> HttpResponse:

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.services import profile_get_or_create
@@ -90,6 +91,7 @@ def _render_play(request: HttpRequest, attempt: QuizAttempt, status: int = 200,
     return render(request, template, context, status=status)
 
 
+@never_cache  # Back then Forward must not show a question that has moved on
 @require_GET
 def play(request: HttpRequest, public_id) -> HttpResponse:
     attempt = _refresh(request, public_id)

@@ -275,3 +275,24 @@ def test_rounds_close_without_the_bot_when_it_is_too_slow(bank, world):
     Round.objects.filter(pk=rnd.pk).update(deadline=timezone.now() - timedelta(seconds=1))
     bot_answer(match_id=match.pk, number=1)  # arrives after the deadline: ignored
     assert not RoundAnswer.objects.filter(round=rnd).exists()
+
+
+def test_a_match_the_bot_wins_is_the_bots_not_a_draw(bank, world, client):
+    """Review: losing to the practice bot (bot 6378, learner 1813) was shown as "A draw" on the
+    end screen and in history, because only a human winner was stored."""
+    from apps.matches.models import MatchPlayer
+    from apps.matches.selectors import match_state
+    from apps.matches.services import match_finish
+
+    match = bot_match_create(user=world["learner"], level=3)
+    MatchPlayer.objects.filter(match=match, is_bot=True).update(score=6378)
+    MatchPlayer.objects.filter(match=match, is_bot=False).update(score=1813)
+    match_finish(match_id=match.pk)
+    match.refresh_from_db()
+    assert match.bot_won and match.winner is None
+    state = match_state(match, world["learner"])
+    assert state["winner"] == "Practice bot (level 3)" and state["you_won"] is False
+    client.force_login(world["learner"])
+    assert "Practice bot (level 3) won" in client.get("/play/history/").content.decode()
+    page = client.get(f"/play/m/{match.public_id}/").content.decode()
+    assert "Practice bot (level 3) won" in page and "A draw" not in page
