@@ -419,5 +419,27 @@ def _sync(attempt: QuizAttempt | AttemptRef, locked: QuizAttempt) -> None:
 
 
 def quiz_claim(*, user, public_ids: list[str]) -> int:
-    """Give the anonymous attempts of this browser session to the account just created."""
-    return QuizAttempt.objects.filter(public_id__in=public_ids, user=None).update(user=user)
+    """Give the anonymous attempts of this browser session to the account just created, and
+    hand what was already played to skill tracking (streak, skills, the review queue) exactly
+    as if the learner had been signed in: the same facts, the same source keys, so a question
+    is never recorded twice."""
+    with transaction.atomic():
+        ids = list(QuizAttempt.objects.select_for_update()
+                   .filter(public_id__in=public_ids, user=None).values_list("pk", flat=True))
+        claimed = QuizAttempt.objects.filter(pk__in=ids).update(user=user)
+        facts = []
+        for aq in (AttemptQuestion.objects.filter(attempt_id__in=ids, state__in=[
+                AttemptQuestion.State.ANSWERED, AttemptQuestion.State.MISSED])
+                .select_related("attempt", "answer").order_by("attempt_id", "number")):
+            answer = _stored_answer(aq)
+            facts.append(_facts(aq.attempt, aq, answer=answer, now=aq.closed_at or timezone.now()))
+        if facts:
+            enqueue(skill_tasks.record_answers_task, facts)
+    return claimed
+
+
+def _stored_answer(aq: AttemptQuestion) -> QuizAnswer | None:
+    try:
+        return aq.answer
+    except AttemptQuestion.answer.RelatedObjectDoesNotExist:
+        return None

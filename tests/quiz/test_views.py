@@ -185,3 +185,4 @@ def test_the_quiz_form_refuses_an_atlas_focus_it_did_not_offer(client, world, sm
     response = client.post("/quiz/new/", {"count": 5, "seconds": 20, "mode": "speed",
                                           "focus": "atlas:AML.T0010"})
     assert response.status_code == 200 and not QuizAttempt.objects.exists()
+

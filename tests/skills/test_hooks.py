@@ -118,3 +118,28 @@ def test_it_records_off_the_request_path_after_commit(small_bank, world):
         quiz_answer(attempt=attempt, number=1, keys=key_of(current(attempt)))
         assert not AnswerEvent.objects.exists()
     assert wait_for(lambda: AnswerEvent.objects.exists(), timeout=10)
+
+
+@pytest.mark.django_db
+def test_a_quiz_claimed_at_sign_up_feeds_skills_streak_and_reviews(small_bank, world,
+                                                                    run_hooks):
+    """Review: a quiz played anonymously and claimed at sign-up showed in history but not in
+    skills, streak or the review queue, although the results page promises it."""
+    from apps.quiz.services import quiz_claim, quiz_next
+    from apps.skills.models import DailyActivity
+
+    attempt = quiz_start(user=None, spec=QuizSpec(count=5))
+    quiz_answer(attempt=attempt, number=1, keys=key_of(current(attempt)))
+    quiz_next(attempt=attempt, number=1)
+    quiz_answer(attempt=attempt, number=2, keys=key_of(current(attempt), correct=False)[:1])
+    assert run_hooks() == []  # a visitor's answers are not tracked
+    assert quiz_claim(user=world["learner"], public_ids=[str(attempt.public_id)]) == 1
+    assert run_hooks() == ["skills.record_answers"]
+    events = AnswerEvent.objects.filter(user=world["learner"]).order_by("source_key")
+    assert sorted(e.is_correct for e in events) == [False, True]
+    assert all(e.source_key.startswith("quiz:") and e.first for e in events)
+    assert DailyActivity.objects.filter(user=world["learner"]).exists()
+    assert ReviewCard.objects.filter(user=world["learner"]).count() == 1  # the one missed
+    # Claiming again finds nothing to claim and records nothing twice.
+    assert quiz_claim(user=world["learner"], public_ids=[str(attempt.public_id)]) == 0
+    assert run_hooks() == []
