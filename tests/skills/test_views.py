@@ -123,3 +123,17 @@ def test_the_dashboards_adaptive_button_starts_an_adaptive_quiz(client, world, v
     attempt = QuizAttempt.objects.get(user=world["learner"])
     assert response.status_code == 302 and attempt.focus_label == "adaptive"
     assert attempt.questions.count() == 5
+
+
+def test_a_new_learner_sees_an_empty_state_not_invented_figures(client, world, versions):
+    """Review: a new user's dashboard showed "50% ± 23%" and topics at 37-62% from 0 answers."""
+    client.force_login(world["learner"])
+    html = client.get("/skills/").content.decode()
+    assert 'data-testid="no-evidence"' in html and "Start a quiz" in html
+    assert "± " not in html and 'data-chart="topics-chart"' not in html
+    record(world["learner"], versions["ml-threats-fixture-owasp-ids"], True,
+           at=timezone.now() - timedelta(hours=1))
+    html = client.get("/skills/").content.decode()
+    assert 'data-testid="no-evidence"' not in html and "± " in html
+    # Topics without answers say so instead of showing the prior as a figure.
+    assert "no answers yet" in html
