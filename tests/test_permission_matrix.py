@@ -116,6 +116,7 @@ ROWS = [
         API_OWNER_ONLY, data={"question": 1}),
     Row("head-to-head lobby", "GET", "/play/", SIGNED_IN),
     Row("match history", "GET", "/play/history/", SIGNED_IN),
+    Row("challenge code entry", "GET", "/play/challenge/enter/?code=K7QX2M", everyone(302)),
     Row("match page", "GET", lambda w: f"/play/m/{learners_match(w)}/", PLAYER_ONLY),
     Row("api match state", "GET", lambda w: f"/api/v1/matches/{learners_match(w)}/",
         API_OWNER_ONLY),

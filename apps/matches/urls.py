@@ -11,6 +11,7 @@ urlpatterns = [
     path("queue/leave/", views.queue_leave, name="queue_leave"),
     path("bot/", views.bot_start, name="bot"),
     path("challenge/", views.challenge_create, name="challenge_create"),
+    path("challenge/enter/", views.challenge_enter, name="challenge_enter"),
     path("c/<str:code>/", views.challenge, name="challenge"),
     path("c/<str:code>/accept/", views.challenge_accept, name="challenge_accept"),
     path("m/<uuid:public_id>/", views.play, name="play"),

@@ -3,6 +3,8 @@ over the websocket (static/js/match.js)."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -104,6 +106,17 @@ def challenge_create(request: HttpRequest) -> HttpResponse:
                                       ranked=request.POST.get("ranked") == "on",
                                       topic=_topic(request))
     return redirect("matches:challenge", code=match.challenge_code)
+
+
+@require_GET
+def challenge_enter(request: HttpRequest) -> HttpResponse:
+    """The lobby's "have a code?" box: a well-formed code opens its challenge page (which says
+    when no challenge has it); anything else comes back to the lobby with a message."""
+    code = "".join((request.GET.get("code") or "").split()).upper()
+    if not re.fullmatch(r"[A-Z0-9]{4,12}", code):
+        messages.error(request, "A challenge code is 4 to 12 letters and digits, e.g. K7QX2M.")
+        return redirect("matches:lobby")
+    return redirect("matches:challenge", code=code)
 
 
 @require_GET

@@ -122,3 +122,24 @@ def test_a_bad_bot_level_is_refused_with_a_message(client, bank, world):
     response = a.post("/play/bot/", {"level": "eleven"}, follow=True)
     assert "level from 1 to 5" in response.content.decode()
     assert not Match.objects.exists()
+
+
+def test_a_friend_types_the_challenge_code_in_the_lobby(client, world, bank):
+    """Review: the lobby offered a code but had nowhere to type one."""
+    from apps.matches.services import challenge_create
+
+    match = challenge_create(user=world["learner"])
+    client.force_login(world["other_learner"])
+    lobby = client.get("/play/").content.decode()
+    assert 'name="code"' in lobby and "/play/challenge/enter/" in lobby
+    typed = f"  {match.challenge_code.lower()[:3]} {match.challenge_code.lower()[3:]} "
+    response = client.get("/play/challenge/enter/", {"code": typed})
+    assert response.status_code == 302
+    assert response["Location"] == f"/play/c/{match.challenge_code}/"
+    assert "Accept and play" in client.get(response["Location"]).content.decode()
+    for bad in ("", "!!", "x" * 13):
+        refused = client.get("/play/challenge/enter/", {"code": bad}, follow=True)
+        assert refused.redirect_chain[-1][0] == "/play/"
+        assert "4 to 12 letters and digits" in refused.content.decode()
+    unknown = client.get("/play/challenge/enter/", {"code": "ZZZZZZ"}, follow=True)
+    assert unknown.status_code == 404
