@@ -111,6 +111,7 @@ def _round_result(rnd: dict, q: _Question, answers: dict, me: MatchPlayer) -> di
                     for key, text, correct, _ in q.choices],
         "your_pick": keys_for(mine), "your_points": mine["points"] if mine else 0,
         "your_correct": bool(mine and mine["is_correct"]),
+        "you_timed_out": mine is None,
         "opponent_pick": keys_for(theirs), "opponent_points": theirs["points"] if theirs else 0,
         "opponent_correct": bool(theirs and theirs["is_correct"]),
         "explanation": q.explanation, "explanation_html": q.explanation_html,

@@ -143,3 +143,30 @@ def test_a_friend_types_the_challenge_code_in_the_lobby(client, world, bank):
         assert "4 to 12 letters and digits" in refused.content.decode()
     unknown = client.get("/play/challenge/enter/", {"code": "ZZZZZZ"}, follow=True)
     assert unknown.status_code == 404
+
+
+def test_the_last_round_is_revealed_and_a_timeout_says_times_up(client, bank, world, settings):
+    """Review: the last round skipped its reveal (straight to the end screen), and a player who
+    let the time run out was told "Not this time"."""
+    from apps.matches.services import challenge_accept, challenge_create, match_answer
+    from tests.matches.conftest import fast_forward
+
+    settings.MATCH_ROUNDS = 2
+    match = challenge_create(user=world["learner"])
+    match = challenge_accept(code=match.challenge_code, user=world["other_learner"])
+    login(client, world["learner"])
+    fast_forward(match)  # round 1: nobody answers before the deadline
+    page = client.get(f"/play/m/{match.public_id}/").content.decode()
+    assert "Time&#x27;s up" in page or "Time's up" in page
+    assert "Not this time" not in page
+    fast_forward(match)  # the pause ends: round 2 opens
+    rnd = current_round(match)
+    assert rnd.number == 2
+    for user in (world["learner"], world["other_learner"]):
+        match_answer(match=match, user=user, number=2, keys=keys(rnd))
+    match.refresh_from_db()
+    assert match.state == Match.State.FINISHED
+    page = client.get(f"/play/m/{match.public_id}/").content.decode()
+    assert "Last round" in page and 'data-testid="round-result"' in page
+    assert page.index("Last round") < page.index('class="match-end"')
+    assert ">Correct <small>" in page
