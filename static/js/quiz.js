@@ -67,8 +67,18 @@
     }
   });
 
-  document.addEventListener("DOMContentLoaded", startTimer);
-  document.addEventListener("htmx:afterSettle", startTimer);
+  // After an answer the verdict is what matters: bring its heading into view and give it the
+  // focus (screen readers hear it; Enter still moves on), not the button at the card's end.
+  function showVerdict() {
+    const heading = card() && card().querySelector(".result h3");
+    if (!heading) return;
+    heading.setAttribute("tabindex", "-1");
+    heading.focus({ preventScroll: true });
+    heading.scrollIntoView({ block: "start", behavior: "instant" });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => { startTimer(); showVerdict(); });
+  document.addEventListener("htmx:afterSettle", () => { startTimer(); showVerdict(); });
   // A choice button must travel with the form when htmx submits it.
   document.addEventListener("htmx:configRequest", (event) => {
     const submitter = event.detail.triggeringEvent && event.detail.triggeringEvent.submitter;

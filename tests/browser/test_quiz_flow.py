@@ -54,3 +54,33 @@ def test_a_learner_completes_a_quiz_with_the_keyboard_and_a_timeout(page, small_
     assert attempt.questions.get(number=3).state == "missed"
     assert attempt.questions.filter(state="answered").count() == 4
     assert page.console_errors == []
+
+
+def test_on_a_phone_the_verdict_is_in_view_and_focused_after_answering(browser, live_server,
+                                                                        small_bank, world):
+    """Review: after answering, focus jumped to "Next question" at the bottom of a long card and
+    the verdict sat above the screen (3 of 3 questions on a phone)."""
+    from tests.browser.test_phone_width import PHONE, session_context
+
+    context = session_context(browser, live_server.url, world["learner"], viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/")
+    page.get_by_role("button", name="Start a speed quiz").click()
+    for number in (1, 2):
+        page.get_by_text(f"Question {number} of").wait_for()
+        page.wait_for_function(WIRED)
+        card = page.locator("#quiz-card")
+        if card.locator(".choice-check").count():
+            card.locator(".choice-check input").first.check()
+            card.get_by_role("button", name="Submit answer").click()
+        else:
+            card.locator("button.choice").first.tap()
+        heading = card.locator(".result h3")
+        heading.wait_for()
+        page.wait_for_function("() => !!document.activeElement && document.activeElement"
+                               ".matches('#quiz-card .result h3')")
+        box = heading.bounding_box()
+        assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
+        page.keyboard.press("Enter")  # Enter still moves on
+    context.close()
