@@ -33,13 +33,40 @@
     replaceBoard(html);
   }
 
-  async function post(url) {
-    const response = await fetch(url, { method: "POST", headers: { "X-CSRFToken": csrf(), "HX-Request": "true" }, credentials: "same-origin" });
-    if (response.ok) {
-      const html = await response.text();
-      const v = Number((html.match(/data-version="(\d+)"/) || [])[1] || 0);
-      accept(html, v);
+  // A line above the board that says what the page is doing about a lost connection.
+  function status(text) {
+    let line = document.getElementById("match-connection");
+    if (!line) {
+      line = document.createElement("p");
+      line.id = "match-connection";
+      line.className = "notice";
+      line.setAttribute("role", "status");
+      live.prepend(line);
     }
+    line.textContent = text;
+    line.hidden = !text;
+  }
+
+  // POST and show the board it returns; on a network error or a server error, say so and try
+  // again with backoff until it goes through. Every POST here is idempotent on the server (a
+  // tick re-checks the clock; a repeated answer returns the stored one), so retrying is safe.
+  async function post(url, body = null, attempt = 0) {
+    try {
+      const response = await fetch(url, {
+        method: "POST", body, credentials: "same-origin",
+        headers: { "X-CSRFToken": csrf(), "HX-Request": "true" },
+      });
+      if (response.ok || response.status === 400 || response.status === 409) {
+        const html = await response.text();
+        status("");
+        accept(html, Number((html.match(/data-version="(\d+)"/) || [])[1] || 0));
+        return;
+      }
+      if (response.status === 404 || response.status === 403) { status(""); return; }
+    } catch (error) { /* offline: retried below */ }
+    status(body ? "Your answer has not reached the server yet: retrying…"
+                : "Connection lost: retrying…");
+    setTimeout(() => post(url, body, attempt + 1), Math.min(5000, 500 * 2 ** attempt));
   }
 
   async function resync() {
@@ -111,6 +138,16 @@
     }
   });
   document.addEventListener("htmx:afterSettle", setup);
+  // An answer sent while offline is not lost: tell the player and send it again until it lands.
+  document.addEventListener("htmx:sendError", (event) => {
+    const form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form.choices");
+    if (!form || !board() || !board().contains(form)) return;
+    const body = new FormData(form);
+    const submitter = event.detail.requestConfig && event.detail.requestConfig.parameters;
+    if (submitter && submitter.choice && !body.getAll("choice").length) body.append("choice", submitter.choice);
+    post(form.getAttribute("hx-post"), body);
+  });
+  window.addEventListener("online", () => { status(""); resync(); });
   document.addEventListener("htmx:configRequest", (event) => {
     const submitter = event.detail.triggeringEvent && event.detail.triggeringEvent.submitter;
     if (submitter && submitter.name === "choice") event.detail.parameters.choice = submitter.value;

@@ -76,3 +76,37 @@ def test_two_browsers_play_a_whole_challenge_match(browser, world, quick_matches
     assert sum(p.score for p in match.players.all()) >= 0
     for page in pages:
         page.context.close()
+
+
+def test_an_answer_clicked_offline_is_sent_when_the_network_returns(browser, world,
+                                                                      quick_matches,
+                                                                      asgi_live_server):
+    """Review: after a network drop an answer clicked offline was lost silently (htmx:sendError
+    only in the console). The page says so and sends it again, once, when the network is back."""
+    from apps.matches.models import RoundAnswer
+
+    context = browser.new_context(base_url=asgi_live_server)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, "learner")
+    page.goto("/play/")
+    page.get_by_role("button", name="Create challenge").click()
+    code = page.locator(".code").inner_text().strip()
+    guest = browser.new_context(base_url=asgi_live_server).new_page()
+    guest.set_default_timeout(15_000)
+    log_in(guest, "other")
+    guest.goto(f"/play/c/{code}/")
+    guest.get_by_role("button", name="Accept and play").click()
+    page.wait_for_url(re.compile(r"/play/m/"))
+    page.locator("#match-board").get_by_text("Round 1 of 3").wait_for()
+    page.wait_for_timeout(300)
+    context.set_offline(True)
+    answer(page, "1")
+    page.get_by_text("Your answer has not reached the server yet").wait_for()
+    assert not RoundAnswer.objects.filter(player__user__username="learner").exists()
+    context.set_offline(False)
+    page.locator("#match-board").get_by_text("Answer locked in").wait_for()
+    assert page.locator("#match-connection").is_hidden()
+    assert RoundAnswer.objects.filter(player__user__username="learner").count() == 1
+    context.close()
+    guest.context.close()
