@@ -6,3 +6,29 @@ document.addEventListener("DOMContentLoaded", () => {
     if (box) box.textContent = status === 0 ? "Connection lost. Retrying..." : `Request failed (${status}).`;
   });
 });
+
+// A challenge's waiting page: the match's websocket says the moment the friend accepts. The
+// page's poll (every 2 s) is the fallback and is held back while the socket is open.
+document.addEventListener("DOMContentLoaded", () => {
+  const waiting = document.getElementById("waiting");
+  if (!waiting || !waiting.dataset.wsUrl || !("WebSocket" in window)) return;
+  const playUrl = waiting.dataset.playUrl;
+  let open = false;
+  const connect = () => {
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    const socket = new WebSocket(scheme + location.host + waiting.dataset.wsUrl);
+    socket.onopen = () => { open = true; document.documentElement.dataset.challengePush = "on"; };
+    socket.onmessage = (event) => {
+      const data = JSON.parse(event.data);
+      if (data.state && data.state.state !== "waiting") location.assign(playUrl);
+    };
+    socket.onclose = (event) => {
+      open = false;
+      if (event.code !== 4404) setTimeout(connect, 2000);
+    };
+  };
+  document.addEventListener("htmx:confirm", (event) => {
+    if (open && event.detail.elt && event.detail.elt.id === "waiting") event.preventDefault();
+  });
+  connect();
+});

@@ -110,3 +110,29 @@ def test_an_answer_clicked_offline_is_sent_when_the_network_returns(browser, wor
     assert RoundAnswer.objects.filter(player__user__username="learner").count() == 1
     context.close()
     guest.context.close()
+
+
+def test_the_challenger_learns_of_the_acceptance_by_push_not_polling(browser, world,
+                                                                      quick_matches,
+                                                                      asgi_live_server):
+    """Review: the challenger learned that the friend accepted only by polling every 2 s."""
+    context = browser.new_context(base_url=asgi_live_server)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, "learner")
+    page.goto("/play/")
+    page.get_by_role("button", name="Create challenge").click()
+    code = page.locator(".code").inner_text().strip()
+    page.locator("html[data-challenge-push=on]").wait_for(state="attached")
+    polls = []
+    page.on("request", lambda r: polls.append(r.url) if f"/play/c/{code}/" in r.url else None)
+    page.wait_for_timeout(2500)  # a poll would have fired by now
+    guest = browser.new_context(base_url=asgi_live_server).new_page()
+    guest.set_default_timeout(15_000)
+    log_in(guest, "other")
+    guest.goto(f"/play/c/{code}/")
+    guest.get_by_role("button", name="Accept and play").click()
+    page.wait_for_url(re.compile(r"/play/m/"))
+    assert polls == [], polls
+    context.close()
+    guest.context.close()
