@@ -21,3 +21,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 handler500 = "apps.core.overload.server_error"
+handler404 = "apps.core.overload.not_found"

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
+
+STARTED = time.monotonic()  # this process's start: the worker gets a grace period after it
 
 
 def check_database() -> str | None:
@@ -48,6 +54,23 @@ def last_worker_heartbeat() -> str:
     return beat.seen_at.isoformat() if beat else "never"
 
 
+def worker_problem() -> str | None:
+    """On the full stack: why the Celery worker looks absent (its heartbeat, written every
+    WORKER_HEARTBEAT_SECONDS by a beat-scheduled task, is older than three beats; or it was
+    never seen once this process has been up for that long). None when it looks alive."""
+    from apps.core.models import WorkerHeartbeat
+
+    if not settings.CELERY_BROKER_URL:
+        return None  # embedded default: tasks run in this process
+    limit = 3 * settings.WORKER_HEARTBEAT_SECONDS
+    beat = WorkerHeartbeat.objects.order_by("-seen_at").first()
+    if beat is None:
+        return "never seen" if time.monotonic() - STARTED > limit else None
+    age = timezone.now() - beat.seen_at
+    return f"last seen {int(age.total_seconds())} s ago" if age > timedelta(
+        seconds=limit) else None
+
+
 def health_report() -> tuple[bool, dict[str, str]]:
     results = {}
     healthy = True
@@ -61,4 +84,9 @@ def health_report() -> tuple[bool, dict[str, str]]:
         healthy = healthy and problem is None
     if results["database"] == "ok":
         results["worker_last_seen"] = last_worker_heartbeat()
+        problem = worker_problem()
+        if problem:
+            results["worker"] = f"degraded: {problem}"
+        elif settings.CELERY_BROKER_URL:
+            results["worker"] = "ok"
     return healthy, results

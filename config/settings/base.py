@@ -103,6 +103,11 @@ if DATABASE_URL:
     # pool instead, as Django advises, or none.
     DATABASES = {"default": dj_database_url.parse(
         DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0, minimum=0))}
+    # A database that cannot be reached is reported within seconds (503, apps.core.overload),
+    # not after the operating system's TCP timeout.
+    _CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 2, minimum=1)
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = _CONNECT_TIMEOUT
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
         "DB_POOL", False
     ):
@@ -113,7 +118,7 @@ if DATABASE_URL:
         # One connection per thread that can hold one (gunicorn's WEB_THREADS, or daphne's
         # executor) plus two to spare. A request that cannot get one within DB_POOL_TIMEOUT
         # seconds is answered 503 with Retry-After (apps.core.overload), not a 500 after 10 s.
-        DATABASES["default"]["OPTIONS"] = {"pool": {
+        DATABASES["default"]["OPTIONS"] = {"connect_timeout": _CONNECT_TIMEOUT, "pool": {
             "min_size": 2, "max_size": env_int("DB_POOL_MAX", WEB_THREADS + 2, minimum=1),
             "timeout": env_float("DB_POOL_TIMEOUT", 3.0, minimum=0.1)}}
 else:
@@ -139,7 +144,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL, "KEY_PREFIX": env_str("CACHE_PREFIX", "asc")}}
+                          "LOCATION": REDIS_URL, "KEY_PREFIX": env_str("CACHE_PREFIX", "asc"),
+                          # A Redis that is down is reported in a second, not a minute.
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}}
     # Pushes go through Redis pub/sub (channels-redis's RedisPubSubChannelLayer): one PUBLISH
     # per push, delivered at once to every web process's single subscription. The list-based
     # RedisChannelLayer pops one message per round trip behind a lock shared by all the sockets
@@ -170,8 +177,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_IGNORE_RESULT = True
+# How often the worker proves it is alive (core.heartbeat); /healthz says "degraded" after
+# three missed beats.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 20, minimum=1)
 CELERY_BEAT_SCHEDULE: dict = {
-    "heartbeat": {"task": "core.heartbeat", "schedule": 60.0},
+    "heartbeat": {"task": "core.heartbeat", "schedule": float(WORKER_HEARTBEAT_SECONDS)},
     # Closes overdue rounds and opens due ones when a countdown task was lost or is late.
     "match-sweep": {"task": "matches.sweep", "schedule": 2.0},
     # The same for live games' questions.

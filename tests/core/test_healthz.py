@@ -41,3 +41,39 @@ def test_it_reaches_the_real_redis_broker(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["broker"] == "ok"
+
+
+def _full_stack(settings, monkeypatch):
+    settings.CELERY_BROKER_URL = "redis://example.invalid/0"
+    monkeypatch.setattr(health, "check_broker", lambda: None)  # the broker itself answers
+
+
+def test_a_worker_never_seen_after_the_grace_period_is_degraded(client, settings, monkeypatch):
+    """Review: /healthz said "ok" with worker_last_seen "never" throughout a worker outage."""
+    _full_stack(settings, monkeypatch)
+    monkeypatch.setattr(health, "STARTED", health.STARTED)  # just started: grace
+    assert client.get("/healthz").json()["status"] == "ok"
+    monkeypatch.setattr(health, "STARTED", health.STARTED - 10_000)
+    response = client.get("/healthz")
+    assert response.status_code == 200  # the web process still serves: no restart
+    assert response.json()["status"] == "degraded"
+    assert response.json()["worker"] == "degraded: never seen"
+
+
+def test_a_stale_heartbeat_is_degraded_and_a_fresh_one_is_ok(client, settings, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.core.models import WorkerHeartbeat
+
+    _full_stack(settings, monkeypatch)
+    settings.WORKER_HEARTBEAT_SECONDS = 20
+    beat = WorkerHeartbeat.objects.create(worker="w1")
+    WorkerHeartbeat.objects.filter(pk=beat.pk).update(seen_at=timezone.now() - timedelta(
+        seconds=200))
+    body = client.get("/healthz").json()
+    assert body["status"] == "degraded" and body["worker"].startswith("degraded: last seen")
+    WorkerHeartbeat.objects.filter(pk=beat.pk).update(seen_at=timezone.now())
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok" and body["worker"] == "ok"
