@@ -129,3 +129,21 @@ def heartbeat(marker: str = "") -> None:
     WorkerHeartbeat.objects.filter(
         pk__in=WorkerHeartbeat.objects.order_by("-seen_at").values("pk")[100:]
     ).delete()
+
+
+# Deliveries that fail (a database blip) are retried by Celery with backoff, a few times; the
+# outbox's resend sweep takes over after that, so nothing depends on one worker staying alive.
+@shared_task(name="core.outbox_deliver", autoretry_for=(Exception,), max_retries=3,
+             retry_backoff=1, retry_backoff_max=30, retry_jitter=True)
+def outbox_deliver_task(message_id: int) -> bool:
+    from apps.core.outbox import outbox_deliver
+
+    return outbox_deliver(message_id=message_id)
+
+
+@shared_task(name="core.outbox_resend")
+def outbox_resend_task() -> int:
+    from apps.core.outbox import outbox_resend
+
+    return outbox_resend()
+

@@ -28,6 +28,7 @@ from django.utils import timezone
 from apps.bank.selectors import published_versions
 from apps.core.aftercommit import after_commit
 from apps.core.holds import questions_in_play
+from apps.core.outbox import outbox_enqueue
 from apps.core.tasks import enqueue
 from apps.matches import bot, ratings
 from apps.matches.models import (
@@ -453,7 +454,7 @@ def _teach(rnd: Round, answers: list[RoundAnswer], *, closed_at: datetime | None
                                                 user__isnull=False)
             if p.pk not in answered]
     if facts:
-        enqueue(skill_tasks.record_answers_task, [f.as_data() for f in facts])
+        outbox_enqueue(skill_tasks.record_answers_task, [f.as_data() for f in facts])
 
 
 def _advance(match: Match, now: datetime) -> None:

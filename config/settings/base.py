@@ -168,8 +168,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_IGNORE_RESULT = True
+# An outbox message not delivered this many seconds after its commit is re-sent (then with
+# exponential backoff): apps.core.outbox.
+OUTBOX_RESEND_SECONDS = env_float("OUTBOX_RESEND_SECONDS", 30.0, minimum=1.0)
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "core.heartbeat", "schedule": 60.0},
+    # Must-happen work (skill updates) whose dispatch was lost or whose task failed or was
+    # stranded by a dead worker: apps.core.outbox.
+    "outbox-resend": {"task": "core.outbox_resend", "schedule": 10.0},
     # Closes overdue rounds and opens due ones when a countdown task was lost or is late.
     "match-sweep": {"task": "matches.sweep", "schedule": 2.0},
     # The same for live games' questions.
