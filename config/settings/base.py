@@ -166,13 +166,31 @@ CELERY_ENABLED = bool(CELERY_BROKER_URL)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Survive a broker restart (issue 18; see also config/celery.py): reconnect forever, also at
+# start-up (the default gives up after 100 tries, and start-up retries are going away), with
+# connect and read timeouts so that a broker that is unreachable (not just refusing) is noticed.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Unacknowledged messages come back after an hour; stranded must-happen work does not wait for
+# that (apps.core.outbox re-sends it in OUTBOX_RESEND_SECONDS), nor do rounds (the sweeps).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2,
+                                   "socket_timeout": 10, "socket_keepalive": True,
+                                   "health_check_interval": 10}
+# Dispatch happens after commit and is recovered by the outbox and the sweeps: fail fast rather
+# than hold a request for seconds while the broker is down.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0,
+                                    "interval_step": 0.2, "interval_max": 0.2}
+# /healthz: a worker heartbeat older than this is "degraded"; never seen, after the grace.
+WORKER_STALE_SECONDS = env_float("WORKER_STALE_SECONDS", 60.0, minimum=5.0)
+WORKER_STARTUP_GRACE_SECONDS = env_float("WORKER_STARTUP_GRACE_SECONDS", 120.0, minimum=0.0)
 CELERY_TASK_IGNORE_RESULT = True
 # An outbox message not delivered this many seconds after its commit is re-sent (then with
 # exponential backoff): apps.core.outbox.
 OUTBOX_RESEND_SECONDS = env_float("OUTBOX_RESEND_SECONDS", 30.0, minimum=1.0)
 CELERY_BEAT_SCHEDULE: dict = {
-    "heartbeat": {"task": "core.heartbeat", "schedule": 60.0},
+    "heartbeat": {"task": "core.heartbeat", "schedule": env_float(
+        "WORKER_HEARTBEAT_SECONDS", 15.0, minimum=1.0)},
     # Must-happen work (skill updates) whose dispatch was lost or whose task failed or was
     # stranded by a dead worker: apps.core.outbox.
     "outbox-resend": {"task": "core.outbox_resend", "schedule": 10.0},
