@@ -3,17 +3,14 @@
 When every database connection of a web process is busy, a request waits DB_POOL_TIMEOUT seconds
 for one and then fails with psycopg_pool's PoolTimeout (wrapped by Django in OperationalError).
 Nothing has been written at that point (no connection, so no transaction), so the client may
-safely retry: `server_error` (the site's handler500) says so with 503 and Retry-After, as JSON
+safely retry: apps.core.errors says so with 503 and Retry-After, as JSON
 under /api/ and as a short page elsewhere. Any other error stays a plain 500.
 """
 
 from __future__ import annotations
 
-import sys
-
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
-from django.views.defaults import server_error as django_server_error
 from psycopg_pool import PoolTimeout
 
 RETRY_AFTER_SECONDS = 2
@@ -36,10 +33,3 @@ def busy_response(request: HttpRequest) -> HttpResponse:
                                 status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
-
-
-def server_error(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-    """handler500: Django calls it inside the `except` that caught the error."""
-    if is_pool_timeout(sys.exc_info()[1]):
-        return busy_response(request)
-    return django_server_error(request, *args, **kwargs)

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, so it sees the view's exceptions first: an outage becomes 503 + Retry-After.
+    "apps.core.errors.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -113,7 +115,12 @@ if DATABASE_URL:
         # seconds is answered 503 with Retry-After (apps.core.overload), not a 500 after 10 s.
         DATABASES["default"]["OPTIONS"] = {"pool": {
             "min_size": 2, "max_size": env_int("DB_POOL_MAX", WEB_THREADS + 2, minimum=1),
-            "timeout": env_float("DB_POOL_TIMEOUT", 3.0, minimum=0.1)}}
+            "timeout": env_float("DB_POOL_TIMEOUT", 2.0, minimum=0.1)}}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A database host that does not answer fails the connection in this many seconds
+        # (libpq waits forever by default); a refused connection fails at once anyway.
+        DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+            "DB_CONNECT_TIMEOUT", 2, minimum=1)
 else:
     DATABASES = {
         "default": {
@@ -136,8 +143,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: cache, channel layer, Celery broker -------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL, "KEY_PREFIX": env_str("CACHE_PREFIX", "asc")}}
+    # While Redis is down the cache degrades to misses (apps.core.cache) instead of failing
+    # every request that reads it; short timeouts so that degrading is quick.
+    CACHES = {"default": {"BACKEND": "apps.core.cache.DegradingRedisCache",
+                          "LOCATION": REDIS_URL, "KEY_PREFIX": env_str("CACHE_PREFIX", "asc"),
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}}
     # Pushes go through Redis pub/sub (channels-redis's RedisPubSubChannelLayer): one PUBLISH
     # per push, delivered at once to every web process's single subscription. The list-based
     # RedisChannelLayer pops one message per round trip behind a lock shared by all the sockets
