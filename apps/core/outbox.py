@@ -53,6 +53,8 @@ def outbox_deliver(*, message_id: int) -> bool:
     message = OutboxMessage.objects.filter(pk=message_id).first()
     if message is None:
         return False
+    if message.task not in current_app.tasks:  # Celery imports tasks modules lazily
+        current_app.loader.import_default_modules()
     current_app.tasks[message.task].run(*message.args)
     OutboxMessage.objects.filter(pk=message_id).delete()
     return True
