@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test lint check-bank check-artifacts migrate loadbank worker beat requirements \
-        compose-check clean help vendor-check audit audit-refresh sbom bench
+        compose-check clean help vendor-check audit audit-refresh sbom bench backup restore
 
 help:
 	@echo "make run    - set up and serve the site at http://$(HOST):$(PORT) (embedded default)"
@@ -76,6 +76,15 @@ worker: $(VENV)/.run-deps
 
 beat: $(VENV)/.run-deps
 	DB_POOL=false $(BIN)/celery -A config beat -l info
+
+# Backups (README "Backups"): `make backup` while serving; `make restore BACKUP=file` with the
+# web processes and the worker stopped. BACKUP= names the file for either.
+backup: $(VENV)/.run-deps
+	$(BIN)/python manage.py backup $(BACKUP)
+
+restore: $(VENV)/.run-deps
+	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=backups/arena-....sqlite3|.dump" && exit 2)
+	$(BIN)/python manage.py restore $(BACKUP)
 
 # Recompile the pinned, hashed requirements after editing a requirements*.in file.
 COMPILE := $(TOOLS_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \

@@ -20,5 +20,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
-handler500 = "apps.core.overload.server_error"
-handler404 = "apps.core.overload.not_found"
+# Every API error is JSON; an outage is 503 with Retry-After (apps.core.errors).
+handler400 = "apps.core.errors.bad_request"
+handler403 = "apps.core.errors.permission_denied"
+handler404 = "apps.core.errors.page_not_found"
+handler500 = "apps.core.errors.server_error"

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-STARTED = time.monotonic()  # this process's start: the worker gets a grace period after it
+# When this process started: a worker never seen is only "degraded" after a start-up grace.
+STARTED = time.monotonic()
 
 
 def check_database() -> str | None:
@@ -24,6 +25,8 @@ def check_database() -> str | None:
 
 
 def check_cache() -> str | None:
+    # The cache degrades to misses while Redis is down (apps.core.cache): a value that does not
+    # come back is how the health check sees that.
     try:
         cache.set("healthz", "ok", 5)
         if cache.get("healthz") != "ok":
@@ -39,39 +42,40 @@ def check_broker() -> str | None:
     try:
         import redis
 
-        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2,
-                                      socket_timeout=2)
+        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=1,
+                                      socket_timeout=1)
         client.ping()
     except Exception as exc:
         return type(exc).__name__
     return None
 
 
-def last_worker_heartbeat() -> str:
+def last_worker_heartbeat() -> datetime | None:
     from apps.core.models import WorkerHeartbeat
 
-    beat = WorkerHeartbeat.objects.order_by("-seen_at").first()
-    return beat.seen_at.isoformat() if beat else "never"
+    return WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
 
 
-def worker_problem() -> str | None:
-    """On the full stack: why the Celery worker looks absent (its heartbeat, written every
-    WORKER_HEARTBEAT_SECONDS by a beat-scheduled task, is older than three beats; or it was
-    never seen once this process has been up for that long). None when it looks alive."""
-    from apps.core.models import WorkerHeartbeat
+def worker_problem(seen_at: datetime | None, *, now: datetime | None = None,
+                   uptime: float | None = None) -> str | None:
+    """Why the worker looks dead, or None. Beat runs `core.heartbeat` every
+    WORKER_HEARTBEAT_SECONDS; a heartbeat older than WORKER_STALE_SECONDS (several beats plus
+    the broker's reconnect backoff) means the worker or beat is not running tasks. A worker
+    never seen counts only after WORKER_STARTUP_GRACE_SECONDS of this process's life, so a
+    stack that is still starting is not reported."""
+    if seen_at is None:
+        uptime = time.monotonic() - STARTED if uptime is None else uptime
+        return "never seen" if uptime > settings.WORKER_STARTUP_GRACE_SECONDS else None
+    age = ((now or timezone.now()) - seen_at).total_seconds()
+    if age > settings.WORKER_STALE_SECONDS:
+        return f"last heartbeat {round(age)} s ago"
+    return None
 
-    if not settings.CELERY_BROKER_URL:
-        return None  # embedded default: tasks run in this process
-    limit = 3 * settings.WORKER_HEARTBEAT_SECONDS
-    beat = WorkerHeartbeat.objects.order_by("-seen_at").first()
-    if beat is None:
-        return "never seen" if time.monotonic() - STARTED > limit else None
-    age = timezone.now() - beat.seen_at
-    return f"last seen {int(age.total_seconds())} s ago" if age > timedelta(
-        seconds=limit) else None
 
-
-def health_report() -> tuple[bool, dict[str, str]]:
+def health_report() -> tuple[str, dict[str, str]]:
+    """("ok" | "degraded" | "unavailable", details). Unavailable: the database, cache or broker
+    cannot be reached (the web process cannot serve). Degraded: it can, but no worker has run a
+    task lately (background work waits; pages and play still work, the web processes sweep)."""
     results = {}
     healthy = True
     for name, check in (("database", check_database), ("cache", check_cache),
@@ -82,11 +86,14 @@ def health_report() -> tuple[bool, dict[str, str]]:
         else:
             results[name] = "ok" if problem is None else f"unreachable: {problem}"
         healthy = healthy and problem is None
-    if results["database"] == "ok":
-        results["worker_last_seen"] = last_worker_heartbeat()
-        problem = worker_problem()
-        if problem:
-            results["worker"] = f"degraded: {problem}"
-        elif settings.CELERY_BROKER_URL:
-            results["worker"] = "ok"
-    return healthy, results
+    status = "ok" if healthy else "unavailable"
+    if settings.CELERY_ENABLED and results["database"] == "ok":
+        seen_at = last_worker_heartbeat()
+        results["worker_last_seen"] = seen_at.isoformat() if seen_at else "never"
+        problem = worker_problem(seen_at)
+        results["worker"] = "ok" if problem is None else f"degraded: {problem}"
+        if problem is not None and healthy:
+            status = "degraded"
+    elif not settings.CELERY_ENABLED:
+        results["worker"] = "embedded (tasks run in-process)"
+    return status, results

@@ -18,7 +18,9 @@ import time
 
 from celery import shared_task
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
+
+from apps.core.aftercommit import after_commit
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +35,18 @@ def enqueue(task, *args, countdown: float | None = None) -> None:
 
     def send() -> None:
         if settings.CELERY_ENABLED:
-            task.apply_async(args=args, countdown=countdown)
+            _send_to_broker(task, args, countdown)
             return
         lane = "play" if task.name.startswith(PLAY_PREFIXES) else "background"
         _runner().submit(lane, task, args, countdown or 0)
 
-    # robust: the transaction has committed; a broker that is down must not turn the stored
-    # change into a 500 (Django logs the exception). The sweeps catch up on what was not sent.
-    transaction.on_commit(send, robust=True)
+    # The transaction has committed; a broker that is down must not turn the stored change into
+    # a 500. The sweeps (and the outbox, for must-happen work) catch up on what was not sent.
+    after_commit(send, what=f"dispatch of {task.name}")
+
+
+def _send_to_broker(task, args: tuple, countdown: float | None) -> None:
+    task.apply_async(args=args, countdown=countdown)
 
 
 class InProcessRunner:
@@ -123,3 +129,21 @@ def heartbeat(marker: str = "") -> None:
     WorkerHeartbeat.objects.filter(
         pk__in=WorkerHeartbeat.objects.order_by("-seen_at").values("pk")[100:]
     ).delete()
+
+
+# Deliveries that fail (a database blip) are retried by Celery with backoff, a few times; the
+# outbox's resend sweep takes over after that, so nothing depends on one worker staying alive.
+@shared_task(name="core.outbox_deliver", autoretry_for=(Exception,), max_retries=3,
+             retry_backoff=1, retry_backoff_max=30, retry_jitter=True)
+def outbox_deliver_task(message_id: int) -> bool:
+    from apps.core.outbox import outbox_deliver
+
+    return outbox_deliver(message_id=message_id)
+
+
+@shared_task(name="core.outbox_resend")
+def outbox_resend_task() -> int:
+    from apps.core.outbox import outbox_resend
+
+    return outbox_resend()
+

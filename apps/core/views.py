@@ -21,9 +21,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    healthy, results = health_report()
-    # A missing worker degrades the platform (skill updates wait, rounds close by the sweep)
-    # but the web process itself serves: 200 with "degraded", so a probe does not restart it.
-    state = "unavailable" if not healthy else (
-        "degraded" if str(results.get("worker", "")).startswith("degraded") else "ok")
-    return JsonResponse({"status": state, **results}, status=200 if healthy else 503)
+    """200 while this process can serve ("ok", or "degraded" when only the worker is missing: a
+    web process must not be restarted for that), 503 when a service it needs is unreachable."""
+    status, results = health_report()
+    return JsonResponse({"status": status, **results},
+                        status=503 if status == "unavailable" else 200)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from apps.bank.selectors import published_versions
 from apps.core.holds import questions_in_play
+from apps.core.outbox import outbox_enqueue
 from apps.core.tasks import enqueue
 from apps.live import push
 from apps.live.models import (
@@ -389,8 +390,8 @@ def _teach(game: LiveGame, question: LiveQuestion, answers: list[LiveAnswer],
             version_id=question.version_id, is_correct=bool(a and a.is_correct),
             timed_out=a is None, elapsed_ms=a.elapsed_ms if a else None, limit_ms=limit_ms,
             answered_at=a.created_at if a else now).as_data())
-    if facts:
-        enqueue(skill_tasks.record_answers_task, facts)
+    if facts:  # in the close's transaction: delivered after commit, re-sent if it is lost
+        outbox_enqueue(skill_tasks.record_answers_task, facts)
 
 
 def _current(game: LiveGame) -> LiveQuestion | None:

@@ -9,7 +9,7 @@ the next one after the pause, finish the match) and nothing else, so the Celery 
 or delivered twice), the beat sweeper, the last answer, a client whose timer ran out and a plain
 state read can all call it any number of times.
 
-Pushes go out after commit (`_changed` registers them with `transaction.on_commit`) and carry the
+Pushes go out after commit (`_changed` registers them with `apps.core.aftercommit`) and carry the
 match's version.
 """
 
@@ -26,7 +26,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.bank.selectors import published_versions
+from apps.core.aftercommit import after_commit
 from apps.core.holds import questions_in_play
+from apps.core.outbox import outbox_enqueue
 from apps.core.tasks import enqueue
 from apps.matches import bot, ratings
 from apps.matches.models import (
@@ -78,9 +80,9 @@ def _changed(match: Match) -> None:
     """Bump the version and push the new state to both players once the transaction commits."""
     Match.objects.filter(pk=match.pk).update(version=F("version") + 1)
     match_id = match.pk
-    # robust: a push that fails (Redis down) must not fail the committed request; clients
-    # resync on their next read or reconnect.
-    transaction.on_commit(lambda: _push(match_id), robust=True)
+    # A push that fails (Redis down) must not fail the committed request; clients resync on
+    # their next read or reconnect.
+    after_commit(lambda: _push(match_id), what=f"push of match {match_id}")
 
 
 def _push(match_id: int) -> None:
@@ -452,7 +454,7 @@ def _teach(rnd: Round, answers: list[RoundAnswer], *, closed_at: datetime | None
                                                 user__isnull=False)
             if p.pk not in answered]
     if facts:
-        enqueue(skill_tasks.record_answers_task, [f.as_data() for f in facts])
+        outbox_enqueue(skill_tasks.record_answers_task, [f.as_data() for f in facts])
 
 
 def _advance(match: Match, now: datetime) -> None:

@@ -23,7 +23,7 @@ from apps.bank.atlas import catalogue as atlas_catalogue
 from apps.bank.models import Question, QuestionVersion
 from apps.bank.selectors import published_versions
 from apps.core.holds import questions_in_play
-from apps.core.tasks import enqueue
+from apps.core.outbox import outbox_enqueue
 from apps.play.cards import card, cards
 from apps.play.deal import PickError, deal_choices, parse_pick
 from apps.play.present import is_correct as pick_is_correct
@@ -303,7 +303,7 @@ def _close_if_overdue(attempt: QuizAttempt, aq: AttemptQuestion | None, now: dat
     for name, value in fields.items():
         setattr(attempt, name, value)
     if attempt.user_id:  # a timeout counts as a wrong answer for skill tracking
-        enqueue(skill_tasks.record_answers_task, [_facts(attempt, aq, answer=None, now=now)])
+        outbox_enqueue(skill_tasks.record_answers_task, [_facts(attempt, aq, answer=None, now=now)])
     return True
 
 
@@ -406,7 +406,7 @@ def _answer(attempt: QuizAttempt | AttemptRef, number: int, keys: list[str]) -> 
         question.state, question.closed_at = AttemptQuestion.State.ANSWERED, now
         question.is_correct, question.points, question.answer = correct, points, answer
         if locked.user_id:
-            enqueue(skill_tasks.record_answers_task,
+            outbox_enqueue(skill_tasks.record_answers_task,
                     [_facts(locked, question, answer=answer, now=now)])
     return AnswerOutcome("accepted", question)
 
@@ -434,7 +434,7 @@ def quiz_claim(*, user, public_ids: list[str]) -> int:
             answer = _stored_answer(aq)
             facts.append(_facts(aq.attempt, aq, answer=answer, now=aq.closed_at or timezone.now()))
         if facts:
-            enqueue(skill_tasks.record_answers_task, facts)
+            outbox_enqueue(skill_tasks.record_answers_task, facts)
     return claimed
 
 

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, so it sees the view's exceptions first: an outage becomes 503 + Retry-After.
+    "apps.core.errors.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,11 +105,6 @@ if DATABASE_URL:
     # pool instead, as Django advises, or none.
     DATABASES = {"default": dj_database_url.parse(
         DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0, minimum=0))}
-    # A database that cannot be reached is reported within seconds (503, apps.core.overload),
-    # not after the operating system's TCP timeout.
-    _CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 2, minimum=1)
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = _CONNECT_TIMEOUT
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
         "DB_POOL", False
     ):
@@ -118,9 +115,14 @@ if DATABASE_URL:
         # One connection per thread that can hold one (gunicorn's WEB_THREADS, or daphne's
         # executor) plus two to spare. A request that cannot get one within DB_POOL_TIMEOUT
         # seconds is answered 503 with Retry-After (apps.core.overload), not a 500 after 10 s.
-        DATABASES["default"]["OPTIONS"] = {"connect_timeout": _CONNECT_TIMEOUT, "pool": {
+        DATABASES["default"]["OPTIONS"] = {"pool": {
             "min_size": 2, "max_size": env_int("DB_POOL_MAX", WEB_THREADS + 2, minimum=1),
-            "timeout": env_float("DB_POOL_TIMEOUT", 3.0, minimum=0.1)}}
+            "timeout": env_float("DB_POOL_TIMEOUT", 2.0, minimum=0.1)}}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A database host that does not answer fails the connection in this many seconds
+        # (libpq waits forever by default); a refused connection fails at once anyway.
+        DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+            "DB_CONNECT_TIMEOUT", 2, minimum=1)
 else:
     DATABASES = {
         "default": {
@@ -143,9 +145,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: cache, channel layer, Celery broker -------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    # While Redis is down the cache degrades to misses (apps.core.cache) instead of failing
+    # every request that reads it; short timeouts so that degrading is quick.
+    CACHES = {"default": {"BACKEND": "apps.core.cache.DegradingRedisCache",
                           "LOCATION": REDIS_URL, "KEY_PREFIX": env_str("CACHE_PREFIX", "asc"),
-                          # A Redis that is down is reported in a second, not a minute.
                           "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}}
     # Pushes go through Redis pub/sub (channels-redis's RedisPubSubChannelLayer): one PUBLISH
     # per push, delivered at once to every web process's single subscription. The list-based
@@ -175,13 +178,38 @@ CELERY_ENABLED = bool(CELERY_BROKER_URL)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Survive a broker restart (issue 18; see also config/celery.py): reconnect forever, also at
+# start-up (the default gives up after 100 tries, and start-up retries are going away), with
+# connect and read timeouts so that a broker that is unreachable (not just refusing) is noticed.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Unacknowledged messages come back after an hour; stranded must-happen work does not wait for
+# that (apps.core.outbox re-sends it in OUTBOX_RESEND_SECONDS), nor do rounds (the sweeps).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2,
+                                   "socket_timeout": 10, "socket_keepalive": True,
+                                   "health_check_interval": 10}
+# Dispatch happens after commit and is recovered by the outbox and the sweeps: fail fast rather
+# than hold a request for seconds while the broker is down.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0,
+                                    "interval_step": 0.2, "interval_max": 0.2}
+# Web processes run these sweeps too (apps.core.sweeper), one process at a time, every this many
+# seconds (0: off), so rounds close and skill updates recover while the worker is down.
+WEB_SWEEP_SECONDS = env_float("WEB_SWEEP_SECONDS", 2.0, minimum=0.0)
+WEB_SWEEP_TASKS = ["matches.sweep", "live.sweep", "core.outbox_resend"]
+# /healthz: a worker heartbeat older than this is "degraded"; never seen, after the grace.
+WORKER_STALE_SECONDS = env_float("WORKER_STALE_SECONDS", 60.0, minimum=5.0)
+WORKER_STARTUP_GRACE_SECONDS = env_float("WORKER_STARTUP_GRACE_SECONDS", 120.0, minimum=0.0)
 CELERY_TASK_IGNORE_RESULT = True
-# How often the worker proves it is alive (core.heartbeat); /healthz says "degraded" after
-# three missed beats.
-WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 20, minimum=1)
+# An outbox message not delivered this many seconds after its commit is re-sent (then with
+# exponential backoff): apps.core.outbox.
+OUTBOX_RESEND_SECONDS = env_float("OUTBOX_RESEND_SECONDS", 30.0, minimum=1.0)
 CELERY_BEAT_SCHEDULE: dict = {
-    "heartbeat": {"task": "core.heartbeat", "schedule": float(WORKER_HEARTBEAT_SECONDS)},
+    "heartbeat": {"task": "core.heartbeat", "schedule": env_float(
+        "WORKER_HEARTBEAT_SECONDS", 15.0, minimum=1.0)},
+    # Must-happen work (skill updates) whose dispatch was lost or whose task failed or was
+    # stranded by a dead worker: apps.core.outbox.
+    "outbox-resend": {"task": "core.outbox_resend", "schedule": 10.0},
     # Closes overdue rounds and opens due ones when a countdown task was lost or is late.
     "match-sweep": {"task": "matches.sweep", "schedule": 2.0},
     # The same for live games' questions.
@@ -226,8 +254,8 @@ _RATE_DEFAULTS = {
     # that a room's typos rarely lock it out (a locked address waits at most 5 minutes).
     "live_join": "600/300",
     "live_pin_miss": "10/300",
-    "live_resync": "20/10",
-    "live_ticket": "1200/300",  # websocket tickets, per address (a room shares one)  # live-game websocket resync requests per seat (or host)
+    "live_resync": "20/10",  # live-game websocket resync requests per seat (or host)
+    "live_ticket": "1200/300",  # websocket tickets, per address (a room shares one)
 }
 RATE_LIMITS = {name: env_str(f"RATE_LIMIT_{name.upper()}", rate)
                for name, rate in _RATE_DEFAULTS.items()}

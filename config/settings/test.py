@@ -27,3 +27,6 @@ if REDIS_URL:  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = "asc-test"  # noqa: F405
 # Test workers listen on their own queue, so a test run never feeds anyone else's worker.
 CELERY_TASK_DEFAULT_QUEUE = "asc-test"
+# No background sweeper in test processes (a test that moves a deadline decides when to sweep);
+# tests/core/test_sweeper.py and tests/reliability start one where they need it.
+WEB_SWEEP_SECONDS = 0.0

@@ -37,7 +37,8 @@ def test_a_whole_game_from_lobby_to_podium(host, game, world, small_bank, monkey
     from apps.live import services
 
     handed_over = []
-    monkeypatch.setattr(services, "enqueue", lambda task, *args, countdown=None: (
+    monkeypatch.setattr(services, "enqueue", lambda task, *args, countdown=None: None)
+    monkeypatch.setattr(services, "outbox_enqueue", lambda task, *args: (
         handed_over.append((task, args)) if task.name.startswith("skills.") else None))
     gid, pin = game["id"], game["pin"]
     assert game["state"] == "lobby" and len(pin) == 6 and game["question"] is None

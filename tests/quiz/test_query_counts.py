@@ -5,7 +5,9 @@ the SAVEPOINT/RELEASE pairs that the test's own transaction adds around each `at
 production that block is the outermost one: BEGIN and COMMIT are not statements Django sends).
 History: answer 26 -> 15 -> 6, next 18 -> 16 -> 4, state 12 -> 2, start 15 -> 8 (3 of them
 the holds of apps.core.holds: one per play mode); issue 13's targets are answer
-<= 6, next <= 4, state <= 4. Each number here should only ever go down."""
+<= 6, next <= 4, state <= 4. Each number here should only ever go down. Issue 18 added one
+INSERT to each answer (5 -> 6 on the API, 8 -> 9 on the page): the skill update's outbox row,
+written in the answer's transaction so that no outage can lose it (apps.core.outbox)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from tests.querycount import Counted, api_client
 from tests.quiz.conftest import key_of
 
 pytestmark = pytest.mark.django_db
-ANSWER, NEXT, STATE, RESULTS, PAGE_ANSWER, START = 6, 4, 2, 3, 8, 8
+ANSWER, NEXT, STATE, RESULTS, PAGE_ANSWER, START = 6, 4, 2, 3, 9, 8
 
 
 @pytest.fixture

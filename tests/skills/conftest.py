@@ -36,19 +36,12 @@ def run_hooks(monkeypatch):
 
     calls: list = []
 
-    def fake_enqueue(task, *args, countdown=None):
+    def fake_outbox_enqueue(task, *args):
         calls.append((task, args))
 
-    monkeypatch.setattr(quiz_services, "enqueue", fake_enqueue)
-    original = match_services.enqueue
-
-    def match_enqueue(task, *args, countdown=None):
-        if task.name.startswith("skills."):
-            calls.append((task, args))
-        else:
-            original(task, *args, countdown=countdown)
-
-    monkeypatch.setattr(match_services, "enqueue", match_enqueue)
+    # Skill updates go through the outbox (apps.core.outbox); other tasks run as usual.
+    monkeypatch.setattr(quiz_services, "outbox_enqueue", fake_outbox_enqueue)
+    monkeypatch.setattr(match_services, "outbox_enqueue", fake_outbox_enqueue)
 
     def run():
         pending = [c for c in calls if c[0].name.startswith("skills.")]
