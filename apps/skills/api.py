@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core.api import ErrorOut
-from apps.skills import selectors
+from apps.skills import selectors, services
 
 
 class SkillOut(serializers.Serializer):
@@ -79,6 +79,8 @@ class LeaderboardOut(serializers.Serializer):
 @permission_classes([IsAuthenticated])
 def my_skills(request: Request) -> Response:
     summary = selectors.skill_summary(request.user)
+    if summary["stats_stale"]:
+        services.skill_stats_refresh_soon()
     return Response(SkillsOut({**summary,
                                "due_reviews": selectors.due_count(request.user)}).data)
 

@@ -35,11 +35,62 @@ class SkillEstimate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "kind", "ref"], name="unique_skill_estimate"),
         ]
-        # Percentiles and leaderboards rank one (kind, ref) by theta.
-        indexes = [models.Index(fields=["kind", "ref", "theta"])]
+        # Percentile refreshes rank one (kind, ref) by theta; a topic leaderboard reads its
+        # first 50 rows of the partial index in order (5 = selectors.LEADERBOARD_MIN_ANSWERS).
+        indexes = [models.Index(fields=["kind", "ref", "theta"]),
+                   models.Index(fields=["kind", "ref", "-theta", "user"],
+                                condition=models.Q(answers__gte=5), name="skill_leaderboard")]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}:{self.ref} = {self.theta:.2f}"
+
+
+class SkillAggregate(models.Model):
+    """Per (kind, ref) over the published questions: how many there are and the sum of their
+    calibrated difficulty (the prior where uncalibrated), so a page reads a topic's average
+    difficulty as one row. `skill_record_answer` adds each calibration step to the rows of the
+    answered question; `skill_stats_refresh` recomputes every row from scratch, which picks
+    up questions published, retired or moved between topics since."""
+
+    kind = models.CharField(max_length=10, choices=SkillEstimate.Kind.choices)
+    ref = models.PositiveIntegerField(default=0)
+    questions = models.PositiveIntegerField(default=0)
+    difficulty_sum = models.FloatField(default=0.0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "ref"], name="unique_skill_aggregate"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.ref} {self.questions} questions"
+
+    @property
+    def average_difficulty(self) -> float:
+        return self.difficulty_sum / self.questions if self.questions else 0.0
+
+
+class SkillPercentile(models.Model):
+    """The theta distribution of one topic or resource as of `refreshed_at` (a job refreshes it,
+    apps.skills.services.skill_stats_refresh), reduced to the cut points where the percentile
+    changes: `cuts` is [[theta, percentile], ...] in rank order, where `theta` is the estimate of
+    the learner at that rank. A learner's percentile is that of the last cut below their theta,
+    so a page reads it as one row and a bisection."""
+
+    kind = models.CharField(max_length=10, choices=SkillEstimate.Kind.choices)
+    ref = models.PositiveIntegerField(default=0)
+    learners = models.PositiveIntegerField()
+    cuts = models.JSONField()  # at most 101 pairs
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "ref"], name="unique_skill_percentile"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.ref} over {self.learners} learners"
 
 
 class QuestionSkill(models.Model):

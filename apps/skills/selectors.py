@@ -1,23 +1,33 @@
-"""Reads for skill tracking. Every function runs a fixed number of queries whatever the number
-of learners or answers: they read the precomputed rows (SkillEstimate, QuestionSkill,
-DailyActivity, ReviewCard) and never scan raw answers."""
+"""Reads for skill tracking. Every page's function runs a fixed number of queries whatever the
+number of learners or answers, each an index lookup: they read the precomputed rows
+(SkillEstimate, SkillAggregate, SkillPercentile, QuestionSkill, DailyActivity, ReviewCard) and
+never scan raw answers nor other learners' rows. The `*_totals` and `percentile_cuts` functions
+compute from scratch what the refresh job stores (apps.skills.services.skill_stats_refresh)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import F, Sum
+from django.db.models import F, JSONField, OuterRef, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from apps.bank.models import Question, Resource, Topic
 from apps.skills import elo
-from apps.skills.models import DailyActivity, QuestionSkill, ReviewCard, SkillEstimate
+from apps.skills.models import (
+    DailyActivity,
+    QuestionSkill,
+    ReviewCard,
+    SkillAggregate,
+    SkillEstimate,
+    SkillPercentile,
+)
 
 Kind = SkillEstimate.Kind
 LEADERBOARD_SIZE = 50
@@ -26,11 +36,18 @@ LEADERBOARD_MIN_ANSWERS = 5
 # Calibration is shown as "disagreeing" only once it rests on this many first answers.
 CALIBRATION_MIN_ANSWERS = 5
 HIDDEN_NAME = "Anonymous learner"
+# Beat refreshes the percentile tables every STATS_REFRESH_SECONDS (config/settings/base.py);
+# a page that finds them older than this asks for a refresh itself (the embedded default has
+# no beat).
+STATS_REFRESH_SECONDS = 300
+STATS_STALE_AFTER = timedelta(seconds=2 * STATS_REFRESH_SECONDS)
 
 
-def average_difficulties() -> dict[tuple[str, int], float]:
-    """The mean calibrated difficulty (prior where uncalibrated) of the published questions,
-    overall and per topic and resource. One query."""
+def difficulty_totals() -> dict[tuple[str, int], tuple[int, float]]:
+    """From scratch: the number of published questions and the sum of their calibrated
+    difficulty (prior where uncalibrated), overall and per topic and resource. One query over
+    the bank (its size, not the learners'); the refresh job and the tests use it, pages read
+    the SkillAggregate rows it produces."""
     rows = Question.objects.filter(status=Question.Status.PUBLISHED,
                                    current_version__isnull=False).values_list(
         "pk", "current_version__difficulty", "skill__difficulty", "current_version__topics",
@@ -43,33 +60,69 @@ def average_difficulties() -> dict[tuple[str, int], float]:
             groups[(Kind.TOPIC, topic_id)].add(pk)
         if resource_id:
             groups[(Kind.RESOURCE, resource_id)].add(pk)
-    result = {key: sum(per_question[q] for q in qs) / len(qs) for key, qs in groups.items()}
-    result[(Kind.OVERALL, 0)] = (sum(per_question.values()) / len(per_question)
-                                 if per_question else 0.0)
+    result = {key: (len(qs), sum(per_question[q] for q in qs)) for key, qs in groups.items()}
+    result[(Kind.OVERALL, 0)] = (len(per_question), sum(per_question.values()))
     return result
 
 
-def _percentiles(estimates: list[SkillEstimate]) -> dict[tuple[str, int], int]:
-    """Share of active learners (every topic and resource row rests on at least one answer)
-    below this learner's estimate, per topic and resource. One query: a pair of scalar counts
-    per topic and resource, each an index range scan on (kind, ref, theta), so the cost grows
-    with the learners in a topic only through the index, never through a table scan."""
-    mine = [e for e in estimates if e.kind != Kind.OVERALL]
-    if not mine:
-        return {}
+def average_difficulties() -> dict[tuple[str, int], float]:
+    """The mean calibrated difficulty of the published questions, overall and per topic and
+    resource: one query on the precomputed SkillAggregate rows. Before the first refresh
+    (a new installation) they are computed from scratch, one query more."""
+    rows = {(a.kind, a.ref): (a.questions, a.difficulty_sum)
+            for a in SkillAggregate.objects.all()}
+    if not rows:
+        rows = difficulty_totals()
+    result = {key: total / count for key, (count, total) in rows.items() if count}
+    result.setdefault((Kind.OVERALL, 0), 0.0)
+    return result
+
+
+def percentile_cuts() -> dict[tuple[str, int], tuple[int, list[list[float]]]]:
+    """From scratch, for every topic and resource: how many learners have an estimate in it and
+    the cut points of their distribution (see SkillPercentile). A learner's percentile is the
+    share of the other rows strictly below their theta, rounded half up:
+    (200 * below + n) // (2 * n). A cut is the row at rank r (from 1) where that value is
+    higher for `below = r` than for `below = r - 1`, so at most 101 rows per group leave the
+    database. One query: a window over the (kind, ref, theta) index."""
     table = SkillEstimate._meta.db_table
-    # The table name is the model's own; every value is a query parameter.
-    below = f"(SELECT COUNT(*) FROM {table} WHERE kind = %s AND ref = %s AND theta < %s)"  # noqa: S608
-    total = f"(SELECT COUNT(*) FROM {table} WHERE kind = %s AND ref = %s)"  # noqa: S608
-    sql = "SELECT " + ", ".join(f"{below}, {total}" for _ in mine)
-    params: list = []
-    for e in mine:
-        params += [e.kind, e.ref, e.theta, e.kind, e.ref]
+    # The table name is the model's own; the only value is a query parameter.
+    sql = f"""
+        SELECT kind, ref, theta, r, n FROM (
+            SELECT kind, ref, theta,
+                   ROW_NUMBER() OVER (PARTITION BY kind, ref ORDER BY theta) AS r,
+                   COUNT(*) OVER (PARTITION BY kind, ref) AS n
+            FROM {table} WHERE kind <> %s) ranked
+        WHERE (200 * r + n) / (2 * n) > (200 * (r - 1) + n) / (2 * n)
+        ORDER BY kind, ref, r"""  # noqa: S608
+    result: dict[tuple[str, int], tuple[int, list[list[float]]]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        counts = cursor.fetchone()
-    return {(e.kind, e.ref): round(100 * counts[2 * i] / counts[2 * i + 1])
-            for i, e in enumerate(mine) if counts[2 * i + 1]}
+        cursor.execute(sql, [Kind.OVERALL])
+        for kind, ref, theta, r, n in cursor.fetchall():
+            result.setdefault((kind, ref), (n, []))[1].append(
+                [theta, (200 * r + n) // (2 * n)])
+    return result
+
+
+def percentile_at(cuts: list[list[float]], theta: float) -> int:
+    """The percentile of `theta` in a distribution reduced to `cuts` (SkillPercentile)."""
+    below = bisect_left([c[0] for c in cuts], theta)
+    return int(cuts[below - 1][1]) if below else 0
+
+
+def _estimates(user) -> tuple[list[SkillEstimate], dict[tuple[str, int], int], bool]:
+    """The learner's estimates, their percentile per topic and resource as of the last refresh,
+    and whether that refresh is missing or older than STATS_STALE_AFTER for any of them. One
+    query: each row brings its group's SkillPercentile cuts by the (kind, ref) unique index."""
+    snapshot = SkillPercentile.objects.filter(kind=OuterRef("kind"), ref=OuterRef("ref"))
+    estimates = list(SkillEstimate.objects.filter(user=user).annotate(
+        cuts=Subquery(snapshot.values("cuts")[:1], output_field=JSONField()),
+        refreshed_at=Subquery(snapshot.values("refreshed_at")[:1])))
+    mine = [e for e in estimates if e.kind != Kind.OVERALL]
+    stale_before = timezone.now() - STATS_STALE_AFTER
+    stale = any(e.refreshed_at is None or e.refreshed_at < stale_before for e in mine)
+    return estimates, {(e.kind, e.ref): percentile_at(e.cuts, e.theta)
+                       for e in mine if e.cuts}, stale
 
 
 def _entry(name: str, slug: str, estimate: SkillEstimate | None, average: float,
@@ -86,10 +139,9 @@ def _entry(name: str, slug: str, estimate: SkillEstimate | None, average: float,
 def skill_summary(user) -> dict[str, Any]:
     """Mastery overall, per topic and per resource, with uncertainty, evidence and percentile.
     Topics and resources the learner has not touched are listed with no evidence."""
-    estimates = list(SkillEstimate.objects.filter(user=user))
+    estimates, percentiles, stale = _estimates(user)
     by_key = {(e.kind, e.ref): e for e in estimates}
     averages = average_difficulties()
-    percentiles = _percentiles(estimates)
     overall_row = by_key.get((Kind.OVERALL, 0))
     fallback = overall_row.theta if overall_row else 0.0
     overall = _entry("Overall", "overall", overall_row, averages[(Kind.OVERALL, 0)], None)
@@ -103,7 +155,8 @@ def skill_summary(user) -> dict[str, Any]:
     ranked = sorted((t for t in topics if t["evidence"]), key=lambda t: (-t["mastery"],
                                                                          t["name"]))
     return {"overall": overall, "topics": topics, "resources": resources,
-            "strongest": ranked[:3], "weakest": list(reversed(ranked[-3:])) if ranked else []}
+            "strongest": ranked[:3], "weakest": list(reversed(ranked[-3:])) if ranked else [],
+            "stats_stale": stale}
 
 
 def _zone(user) -> ZoneInfo:
@@ -127,11 +180,12 @@ def streak(days: list[date], today: date) -> int:
     return count
 
 
-def history(user, now: datetime | None = None) -> dict[str, Any]:
+def history(user, now: datetime | None = None, zone: tzinfo | None = None) -> dict[str, Any]:
     """Rating after each rated match, accuracy per active day (last 30), and the day streak in
-    the learner's time zone. Three queries."""
+    the learner's time zone (`zone`, when the caller knows it, e.g. from the session; else read
+    from the profile). Two or three queries."""
     now = now or timezone.now()
-    today = now.astimezone(_zone(user)).date()
+    today = now.astimezone(zone or _zone(user)).date()
     rating = list(user.rating_changes.order_by("-created_at")
                   .values("created_at", "display_after")[:50])[::-1]
     activity = list(DailyActivity.objects.filter(user=user, day__gte=today - timedelta(days=400))
@@ -174,17 +228,18 @@ def _name(user, viewer) -> str:
     return user.username
 
 
-def leaderboard_kinds() -> list[dict[str, str]]:
+def leaderboard_kinds(topics: list[Topic]) -> list[dict[str, str]]:
     kinds = [{"kind": "rating", "title": "Head-to-head rating, all time"},
              {"kind": "rating-week", "title": "Head-to-head rating gained this week"}]
-    kinds += [{"kind": f"topic-{t.slug}", "title": f"Mastery: {t.name}"}
-              for t in Topic.objects.all()]
+    kinds += [{"kind": f"topic-{t.slug}", "title": f"Mastery: {t.name}"} for t in topics]
     return kinds
 
 
-def leaderboard(*, kind: str, viewer, now: datetime | None = None) -> dict[str, Any]:
+def leaderboard(*, kind: str, viewer, now: datetime | None = None,
+                topics: list[Topic] | None = None) -> dict[str, Any]:
     """The top learners for `kind` (rating, rating-week, topic-<slug>); 404 for an unknown
-    kind. Learners who opted out appear as "Anonymous learner" (to everyone but themselves)."""
+    kind. Learners who opted out appear as "Anonymous learner" (to everyone but themselves).
+    `topics`: all topics, when the caller has them already (saves looking one up)."""
     from apps.matches import ratings
     from apps.matches.models import Rating, RatingChange
 
@@ -205,16 +260,27 @@ def leaderboard(*, kind: str, viewer, now: datetime | None = None) -> dict[str, 
             [g["user"] for g in gains])
         rows = [{"user": users[g["user"]], "value": g["gain"]} for g in gains]
     elif kind.startswith("topic-"):
-        topic = Topic.objects.filter(slug=kind.removeprefix("topic-")).first()
+        slug = kind.removeprefix("topic-")
+        topic = (next((t for t in topics if t.slug == slug), None) if topics is not None
+                 else Topic.objects.filter(slug=slug).first())
         if topic is None:
             raise Http404("No such leaderboard.")
         title, unit = f"Mastery: {topic.name}", "% mastery"
-        average = average_difficulties().get((Kind.TOPIC, topic.pk), 0.0)
-        for e in (SkillEstimate.objects.filter(kind=Kind.TOPIC, ref=topic.pk,
-                                               answers__gte=LEADERBOARD_MIN_ANSWERS)
-                  .select_related("user__leaderboard_preference")
-                  .order_by("-theta", "user_id")[:LEADERBOARD_SIZE]):
-            rows.append({"user": e.user, "value": elo.mastery(e.theta, e.answers, average)[0]})
+        # The topic's aggregate comes with the rows (an InitPlan, evaluated once); the top rows
+        # are the first entries of the partial index skill_leaderboard.
+        aggregate = SkillAggregate.objects.filter(kind=Kind.TOPIC, ref=topic.pk)
+        top = list(SkillEstimate.objects.filter(kind=Kind.TOPIC, ref=topic.pk,
+                                                answers__gte=LEADERBOARD_MIN_ANSWERS)
+                   .annotate(questions=Subquery(aggregate.values("questions")[:1]),
+                             difficulty_sum=Subquery(aggregate.values("difficulty_sum")[:1]))
+                   .select_related("user__leaderboard_preference")
+                   .order_by("-theta", "user_id")[:LEADERBOARD_SIZE])
+        if top and top[0].questions:
+            average = top[0].difficulty_sum / top[0].questions
+        elif top:  # before the first refresh
+            average = average_difficulties().get((Kind.TOPIC, topic.pk), 0.0)
+        rows = [{"user": e.user, "value": elo.mastery(e.theta, e.answers, average)[0]}
+                for e in top]
     else:
         raise Http404("No such leaderboard.")
     return {"kind": kind, "title": title, "unit": unit, "rows": [

@@ -16,19 +16,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
-from apps.bank.models import QuestionVersion
-from apps.skills import elo
+from apps.bank.models import Question, QuestionVersion
+from apps.skills import elo, selectors
 from apps.skills.models import (
     AnswerEvent,
     DailyActivity,
     LeaderboardPreference,
     QuestionSkill,
     ReviewCard,
+    SkillAggregate,
     SkillEstimate,
+    SkillPercentile,
 )
 
 log = logging.getLogger(__name__)
@@ -186,7 +190,84 @@ def _calibrate(estimates: dict, refs: list[tuple[str, int]], version: QuestionVe
     SkillEstimate.objects.bulk_update(list(estimates.values()), ["theta", "answers", "correct"])
     QuestionSkill.objects.filter(pk=question.pk).update(
         difficulty=new_difficulty, answers=F("answers") + 1, correct=F("correct") + int(correct))
+    _aggregate_step(version, refs, new_difficulty - before)
     return predicted
+
+
+def _keys(refs) -> Q:
+    wanted = Q(pk__in=[])
+    for kind, ref in set(refs):
+        wanted |= Q(kind=kind, ref=ref)
+    return wanted
+
+
+def _aggregate_step(version: QuestionVersion, refs: list[tuple[str, int]],
+                    delta: float) -> None:
+    """Move the difficulty sums of the question's topics and resources (and overall) by its
+    calibration step, inside the answer's transaction, so a redelivered task (which records
+    nothing) adds nothing either. Only for the current version of a published question: the
+    questions the sums count (anything else is put right by the next refresh). Takes the
+    aggregate rows' locks last, ordered by id, after the learner's and the question's."""
+    question = version.question
+    if question.status != Question.Status.PUBLISHED or question.current_version_id != version.pk:
+        return
+    locked = list(SkillAggregate.objects.select_for_update().filter(_keys(refs))
+                  .order_by("pk").values_list("pk", flat=True))
+    if locked:
+        SkillAggregate.objects.filter(pk__in=locked).update(
+            difficulty_sum=F("difficulty_sum") + delta)
+
+
+# --- Precomputed statistics ----------------------------------------------------------------------
+
+STATS_REFRESH_QUEUED = "skills:stats-refresh-queued"
+
+
+def skill_stats_refresh() -> dict[str, int]:
+    """Recompute SkillAggregate and SkillPercentile from scratch (beat runs it every
+    selectors.STATS_REFRESH_SECONDS). Idempotent: a second run writes the same rows.
+
+    Two short transactions. The first locks every aggregate row (by id, as the answer path
+    does) before it reads the questions' difficulties: an answer that already moved a sum
+    commits first and its new difficulty is read; one that has not waits, and adds its step
+    to the recomputed sum. The second replaces the percentile rows, which no answer writes."""
+    with transaction.atomic():
+        existing = {(a.kind, a.ref): a.pk for a in
+                    SkillAggregate.objects.select_for_update().order_by("pk")}
+        totals = selectors.difficulty_totals()
+        SkillAggregate.objects.bulk_create(
+            [SkillAggregate(kind=kind, ref=ref, questions=count, difficulty_sum=total)
+             for (kind, ref), (count, total) in totals.items()],
+            update_conflicts=True, unique_fields=["kind", "ref"],
+            update_fields=["questions", "difficulty_sum", "updated_at"])
+        SkillAggregate.objects.filter(
+            pk__in=[pk for key, pk in existing.items() if key not in totals]).delete()
+    now = timezone.now()
+    cuts = selectors.percentile_cuts()
+    with transaction.atomic():
+        existing = {pk: (kind, ref) for pk, kind, ref in
+                    SkillPercentile.objects.values_list("pk", "kind", "ref")}
+        SkillPercentile.objects.bulk_create(
+            [SkillPercentile(kind=kind, ref=ref, learners=n, cuts=rows, refreshed_at=now)
+             for (kind, ref), (n, rows) in cuts.items()],
+            update_conflicts=True, unique_fields=["kind", "ref"],
+            update_fields=["learners", "cuts", "refreshed_at"])
+        SkillPercentile.objects.filter(
+            pk__in=[pk for pk, key in existing.items() if key not in cuts]).delete()
+    cache.delete(STATS_REFRESH_QUEUED)
+    return {"aggregates": len(totals), "percentiles": len(cuts)}
+
+
+def skill_stats_refresh_soon() -> bool:
+    """Ask for a refresh when a page found the tables stale (no beat on the embedded default,
+    or beat stopped): at most one request per refresh period, whatever the traffic."""
+    from apps.core.tasks import enqueue
+    from apps.skills import tasks
+
+    if not cache.add(STATS_REFRESH_QUEUED, 1, selectors.STATS_REFRESH_SECONDS):
+        return False
+    enqueue(tasks.refresh_stats_task)
+    return True
 
 
 # --- Play modes hand their answers over as data --------------------------------------------------

@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.services import profile_get_or_create
+from apps.bank.models import Topic
 from apps.core.ratelimit import rate_limit
 from apps.quiz.services import MAX_COUNT, QuizError, quiz_start_review
 from apps.skills import charts, selectors, services
@@ -18,7 +20,10 @@ from apps.skills.models import LeaderboardPreference
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     summary = selectors.skill_summary(request.user)
-    past = selectors.history(request.user)
+    if summary["stats_stale"]:
+        services.skill_stats_refresh_soon()
+    # The middleware activated the learner's zone from the session: no profile read.
+    past = selectors.history(request.user, zone=timezone.get_current_timezone())
     hidden = LeaderboardPreference.objects.filter(user=request.user, hide_name=True).exists()
     return render(request, "skills/dashboard.html", {
         "summary": summary,
@@ -67,10 +72,11 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @require_GET
 def leaderboards(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "rating")
-    board = selectors.leaderboard(kind=kind, viewer=request.user)
+    topics = list(Topic.objects.all())
+    board = selectors.leaderboard(kind=kind, viewer=request.user, topics=topics)
     hidden = LeaderboardPreference.objects.filter(user=request.user, hide_name=True).exists()
     return render(request, "skills/leaderboards.html", {
-        "board": board, "kinds": selectors.leaderboard_kinds(), "hide_name": hidden})
+        "board": board, "kinds": selectors.leaderboard_kinds(topics), "hide_name": hidden})
 
 
 @require_GET

@@ -218,6 +218,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purge-import-drafts": {"task": "packs.purge_drafts", "schedule": 3600.0},
     # Expired API tokens (a request only checks its own token's expiry).
     "purge-expired-tokens": {"task": "accounts.purge_tokens", "schedule": 3600.0},
+    # Percentile tables and topic aggregates of the skill pages
+    # (apps.skills.selectors.STATS_REFRESH_SECONDS).
+    "skills-refresh-stats": {"task": "skills.refresh_stats", "schedule": 300.0},
 }
 
 # --- Auth --------------------------------------------------------------------------------------
