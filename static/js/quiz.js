@@ -70,7 +70,7 @@
   // After an answer the verdict is what matters: bring its heading into view and give it the
   // focus (screen readers hear it; Enter still moves on), not the button at the card's end.
   function showVerdict() {
-    const heading = card() && card().querySelector(".result h3");
+    const heading = card() && card().querySelector(".result h2");
     if (!heading) return;
     heading.setAttribute("tabindex", "-1");
     heading.focus({ preventScroll: true });

@@ -64,7 +64,7 @@ def test_two_browsers_play_a_whole_challenge_match(browser, world, quick_matches
         answer(guest, "2")
         if number < 3:  # the last round's close ends the match and shows the summary instead
             for page in pages:
-                page.locator("#match-board .result h3").wait_for()
+                page.locator("#match-board .result h2").wait_for()
                 assert page.locator("#match-board .explanation").inner_text().strip()
 
     for page in pages:

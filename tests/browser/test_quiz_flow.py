@@ -76,10 +76,10 @@ def test_on_a_phone_the_verdict_is_in_view_and_focused_after_answering(browser, 
             card.get_by_role("button", name="Submit answer").click()
         else:
             card.locator("button.choice").first.tap()
-        heading = card.locator(".result h3")
+        heading = card.locator(".result h2")
         heading.wait_for()
         page.wait_for_function("() => !!document.activeElement && document.activeElement"
-                               ".matches('#quiz-card .result h3')")
+                               ".matches('#quiz-card .result h2')")
         box = heading.bounding_box()
         assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
         page.keyboard.press("Enter")  # Enter still moves on
