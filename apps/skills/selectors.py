@@ -6,7 +6,6 @@ compute from scratch what the refresh job stores (apps.skills.services.skill_sta
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
@@ -14,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import F, JSONField, OuterRef, Subquery, Sum
+from django.db.models import F, OuterRef, Subquery, Sum, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,6 +26,7 @@ from apps.skills.models import (
     SkillAggregate,
     SkillEstimate,
     SkillPercentile,
+    SkillPercentileCut,
 )
 
 Kind = SkillEstimate.Kind
@@ -80,7 +80,7 @@ def average_difficulties() -> dict[tuple[str, int], float]:
 
 def percentile_cuts() -> dict[tuple[str, int], tuple[int, list[list[float]]]]:
     """From scratch, for every topic and resource: how many learners have an estimate in it and
-    the cut points of their distribution (see SkillPercentile). A learner's percentile is the
+    the cut points of their distribution, [[theta, percentile], ...] (SkillPercentileCut). A learner's percentile is the
     share of the other rows strictly below their theta, rounded half up:
     (200 * below + n) // (2 * n). A cut is the row at rank r (from 1) where that value is
     higher for `below = r` than for `below = r - 1`, so at most 101 rows per group leave the
@@ -104,25 +104,35 @@ def percentile_cuts() -> dict[tuple[str, int], tuple[int, list[list[float]]]]:
     return result
 
 
-def percentile_at(cuts: list[list[float]], theta: float) -> int:
-    """The percentile of `theta` in a distribution reduced to `cuts` (SkillPercentile)."""
-    below = bisect_left([c[0] for c in cuts], theta)
-    return int(cuts[below - 1][1]) if below else 0
+def _percentile_below(theta) -> Subquery:
+    """The percentile of the last cut strictly below `theta` in the group of the outer row."""
+    return Subquery(SkillPercentileCut.objects.filter(
+        kind=OuterRef("kind"), ref=OuterRef("ref"), theta__lt=theta)
+        .order_by("-theta", "-percentile").values("percentile")[:1])
+
+
+def percentile(*, kind: str, ref: int, theta: float) -> int | None:
+    """The percentile of `theta` among the learners of a topic or resource as of the last
+    refresh; None before the group has been refreshed. One query."""
+    row = (SkillPercentile.objects.filter(kind=kind, ref=ref)
+           .annotate(below=_percentile_below(Value(theta))).values("below").first())
+    return None if row is None else (row["below"] or 0)
 
 
 def _estimates(user) -> tuple[list[SkillEstimate], dict[tuple[str, int], int], bool]:
     """The learner's estimates, their percentile per topic and resource as of the last refresh,
     and whether that refresh is missing or older than STATS_STALE_AFTER for any of them. One
-    query: each row brings its group's SkillPercentile cuts by the (kind, ref) unique index."""
+    query: each row looks up its group's SkillPercentile by the (kind, ref) unique index and
+    its percentile by the skill_percentile_cut index."""
     snapshot = SkillPercentile.objects.filter(kind=OuterRef("kind"), ref=OuterRef("ref"))
     estimates = list(SkillEstimate.objects.filter(user=user).annotate(
-        cuts=Subquery(snapshot.values("cuts")[:1], output_field=JSONField()),
-        refreshed_at=Subquery(snapshot.values("refreshed_at")[:1])))
+        refreshed_at=Subquery(snapshot.values("refreshed_at")[:1]),
+        below=_percentile_below(OuterRef("theta"))))
     mine = [e for e in estimates if e.kind != Kind.OVERALL]
     stale_before = timezone.now() - STATS_STALE_AFTER
     stale = any(e.refreshed_at is None or e.refreshed_at < stale_before for e in mine)
-    return estimates, {(e.kind, e.ref): percentile_at(e.cuts, e.theta)
-                       for e in mine if e.cuts}, stale
+    return estimates, {(e.kind, e.ref): e.below or 0
+                       for e in mine if e.refreshed_at is not None}, stale
 
 
 def _entry(name: str, slug: str, estimate: SkillEstimate | None, average: float,
