@@ -11,14 +11,13 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import F, OuterRef, Subquery, Sum, Value
+from django.db.models import OuterRef, Subquery, Value
 from django.http import Http404
 from django.utils import timezone
 
 from apps.bank.models import Question, Resource, Topic
-from apps.skills import elo
+from apps.skills import boards, elo
 from apps.skills.models import (
     DailyActivity,
     QuestionSkill,
@@ -239,8 +238,7 @@ def _name(user, viewer) -> str:
 
 
 def leaderboard_kinds(topics: list[Topic]) -> list[dict[str, str]]:
-    kinds = [{"kind": "rating", "title": "Head-to-head rating, all time"},
-             {"kind": "rating-week", "title": "Head-to-head rating gained this week"}]
+    kinds = [{"kind": b.kind, "title": b.title} for b in boards.registered()]
     kinds += [{"kind": f"topic-{t.slug}", "title": f"Mastery: {t.name}"} for t in topics]
     return kinds
 
@@ -248,27 +246,15 @@ def leaderboard_kinds(topics: list[Topic]) -> list[dict[str, str]]:
 def leaderboard(*, kind: str, viewer, now: datetime | None = None,
                 topics: list[Topic] | None = None) -> dict[str, Any]:
     """The top learners for `kind` (rating, rating-week, topic-<slug>); 404 for an unknown
-    kind. Learners who opted out appear as "Anonymous learner" (to everyone but themselves).
+    kind (the rating boards are registered by apps.matches, see apps.skills.boards). Learners
+    who opted out appear as "Anonymous learner" (to everyone but themselves).
     `topics`: all topics, when the caller has them already (saves looking one up)."""
-    from apps.matches import ratings
-    from apps.matches.models import Rating, RatingChange
-
     now = now or timezone.now()
     rows: list[dict[str, Any]] = []
-    if kind == "rating":
-        title, unit = "Head-to-head rating, all time", "rating"
-        for r in (Rating.objects.filter(games__gt=0)
-                  .select_related("user__leaderboard_preference")
-                  .order_by("-mu", "user_id")[:LEADERBOARD_SIZE]):
-            rows.append({"user": r.user, "value": ratings.display(r.mu)})
-    elif kind == "rating-week":
-        title, unit = "Head-to-head rating gained this week", "points"
-        gains = list(RatingChange.objects.filter(created_at__gte=week_start(now))
-                     .values("user").annotate(gain=Sum(F("display_after") - F("display_before")))
-                     .order_by("-gain", "user")[:LEADERBOARD_SIZE])
-        users = get_user_model().objects.select_related("leaderboard_preference").in_bulk(
-            [g["user"] for g in gains])
-        rows = [{"user": users[g["user"]], "value": g["gain"]} for g in gains]
+    board = boards.get(kind)
+    if board is not None:  # registered by another app (the head-to-head ratings)
+        title, unit = board.title, board.unit
+        rows = board.rows(now=now, limit=LEADERBOARD_SIZE)
     elif kind.startswith("topic-"):
         slug = kind.removeprefix("topic-")
         topic = (next((t for t in topics if t.slug == slug), None) if topics is not None
