@@ -173,6 +173,8 @@ def refresh() -> None:
     from apps.skills.services import skill_stats_refresh
 
     started = time.perf_counter()
+    print(f"  load average before measuring: {os.getloadavg()[0]:.2f} "
+          f"({os.cpu_count()} cores)")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -216,26 +218,29 @@ def measure(ids: list[int], requests: int, rng: random.Random) -> None:
 
     rows = [("floor: one indexed SELECT (ORM)", floor)]
     rows += [(url, lambda i, url=url: clients[i % len(clients)].get(url)) for url in urls]
-    print(f"\n{requests} requests each, {len(users)} learners in turn (after 10 warm-ups)")
+    print(f"\n{requests} requests each, {len(users)} learners in turn (after 10 warm-ups); "
+          f"cpu: this process's CPU time (Django's share; the database's is not in it)")
     print(f"{'page':<48} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'p50/floor':>10} "
-          f"{'queries':>8}")
+          f"{'cpu p50':>8} {'queries':>8}")
     floor_p50 = None
     for label, call in rows:
         for i in range(10):
             call(i)
-        times, queries = [], set()
+        times, cpu, queries = [], [], set()
         for i in range(requests):
             with CaptureQueriesContext(connection) as ctx:
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 response = call(i)
                 times.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - cpu_started) * 1000)
             if response is not None:
                 assert response.status_code == 200, (label, response.status_code)
             queries.add(len(ctx))
         p50 = _pct(times, 0.5)
         floor_p50 = floor_p50 or p50
         print(f"{label:<48} {p50:>8.2f} {_pct(times, 0.99):>8.2f} {max(times):>8.2f} "
-              f"{p50 / floor_p50:>9.0f}x {'/'.join(map(str, sorted(queries))):>8}", flush=True)
+              f"{p50 / floor_p50:>9.0f}x {_pct(cpu, 0.5):>8.2f} "
+              f"{'/'.join(map(str, sorted(queries))):>8}", flush=True)
 
 
 def main() -> None:
