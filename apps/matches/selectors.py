@@ -273,3 +273,28 @@ def questions_in_unfinished_matches(*, user, session_attempt_ids=()) -> set[int]
         match__players__user=user,
         match__state__in=[Match.State.WAITING, Match.State.ACTIVE],
     ).values_list("version__question_id", flat=True))
+
+
+# --- Leaderboards (registered with apps.skills.boards in MatchesConfig.ready) -------------------
+
+def rating_board(*, now, limit: int) -> list[dict[str, Any]]:
+    """Head-to-head rating, all time: the rated players with the highest mu."""
+    return [{"user": r.user, "value": ratings.display(r.mu)}
+            for r in (Rating.objects.filter(games__gt=0)
+                      .select_related("user__leaderboard_preference")
+                      .order_by("-mu", "user_id")[:limit])]
+
+
+def rating_week_board(*, now, limit: int) -> list[dict[str, Any]]:
+    """Rating points gained since Monday 00:00 UTC."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import F, Sum
+
+    from apps.skills.selectors import week_start
+
+    gains = list(RatingChange.objects.filter(created_at__gte=week_start(now))
+                 .values("user").annotate(gain=Sum(F("display_after") - F("display_before")))
+                 .order_by("-gain", "user")[:limit])
+    users = get_user_model().objects.select_related("leaderboard_preference").in_bulk(
+        [g["user"] for g in gains])
+    return [{"user": users[g["user"]], "value": g["gain"]} for g in gains]

@@ -1,9 +1,17 @@
 """Server-side SVG geometry for the dashboard charts (no JavaScript: the CSP forbids inline
-scripts, and a chart that is drawn on the server reads without any)."""
+scripts, and a chart that is drawn on the server reads without any).
+
+Every number leaves as a string: SVG wants "12.5" whatever the locale, and the template then
+prints it as is instead of localising each of the hundreds of coordinates (number_format was
+the largest cost of rendering the dashboard, issue 13)."""
 
 from __future__ import annotations
 
 BAR_LEFT, BAR_WIDTH, BAR_ROW = 200, 300, 30
+
+
+def _n(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def bar_chart(rows: list[dict]) -> dict:
@@ -15,14 +23,15 @@ def bar_chart(rows: list[dict]) -> dict:
         low = max(0, pct - row["uncertainty"])
         high = min(100, pct + row["uncertainty"])
         bars.append({
-            "label": row["name"][:30], "value": pct, "y": y, "text_y": y + 15, "mid_y": y + 10,
-            "width": round(BAR_WIDTH * pct / 100, 1),
-            "low_x": BAR_LEFT + round(BAR_WIDTH * low / 100, 1),
-            "high_x": BAR_LEFT + round(BAR_WIDTH * high / 100, 1),
-            "value_x": BAR_LEFT + BAR_WIDTH + 8,
+            "label": row["name"][:30], "value": _n(pct), "y": _n(y), "text_y": _n(y + 15),
+            "mid_y": _n(y + 10), "width": _n(round(BAR_WIDTH * pct / 100, 1)),
+            "low_x": _n(BAR_LEFT + round(BAR_WIDTH * low / 100, 1)),
+            "high_x": _n(BAR_LEFT + round(BAR_WIDTH * high / 100, 1)),
+            "value_x": _n(BAR_LEFT + BAR_WIDTH + 8),
         })
-    return {"bars": bars, "left": BAR_LEFT, "width": BAR_LEFT + BAR_WIDTH + 60,
-            "height": 20 + len(rows) * BAR_ROW, "axis_x": BAR_LEFT + BAR_WIDTH}
+    return {"bars": bars, "left": _n(BAR_LEFT), "label_x": _n(BAR_LEFT - 8),
+            "width": _n(BAR_LEFT + BAR_WIDTH + 60), "height": _n(20 + len(rows) * BAR_ROW),
+            "axis_x": _n(BAR_LEFT + BAR_WIDTH)}
 
 
 def line_chart(values: list[float], *, low: float | None = None,
@@ -41,7 +50,7 @@ def line_chart(values: list[float], *, low: float | None = None,
     for i, value in enumerate(values):
         x = round(pad + i * step, 1)
         y = round(height - pad - (value - low) / (high - low) * (height - 2 * pad), 1)
-        dots.append({"x": x, "y": y, "value": value})
+        dots.append({"x": _n(x), "y": _n(y), "value": _n(value)})
     return {"points": " ".join(f"{d['x']},{d['y']}" for d in dots), "dots": dots,
-            "width": width, "height": height, "low": round(low), "high": round(high),
-            "top": pad, "bottom": height - pad}
+            "width": _n(width), "height": _n(height), "low": _n(round(low)),
+            "high": _n(round(high)), "top": _n(pad), "bottom": _n(height - pad)}

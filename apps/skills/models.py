@@ -72,16 +72,12 @@ class SkillAggregate(models.Model):
 
 
 class SkillPercentile(models.Model):
-    """The theta distribution of one topic or resource as of `refreshed_at` (a job refreshes it,
-    apps.skills.services.skill_stats_refresh), reduced to the cut points where the percentile
-    changes: `cuts` is [[theta, percentile], ...] in rank order, where `theta` is the estimate of
-    the learner at that rank. A learner's percentile is that of the last cut below their theta,
-    so a page reads it as one row and a bisection."""
+    """One topic's or resource's theta distribution as of `refreshed_at`: a job refreshes it
+    (apps.skills.services.skill_stats_refresh) and its cut points are SkillPercentileCut rows."""
 
     kind = models.CharField(max_length=10, choices=SkillEstimate.Kind.choices)
     ref = models.PositiveIntegerField(default=0)
     learners = models.PositiveIntegerField()
-    cuts = models.JSONField()  # at most 101 pairs
     refreshed_at = models.DateTimeField()
 
     class Meta:
@@ -91,6 +87,25 @@ class SkillPercentile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.ref} over {self.learners} learners"
+
+
+class SkillPercentileCut(models.Model):
+    """A distribution reduced to the points where the percentile changes (at most 101 per
+    topic or resource): `theta` is the estimate of the learner at the rank where the share of
+    learners below reaches `percentile`. A learner's percentile is that of the last cut
+    strictly below their theta: one index lookup (kind, ref, theta, percentile)."""
+
+    kind = models.CharField(max_length=10, choices=SkillEstimate.Kind.choices)
+    ref = models.PositiveIntegerField(default=0)
+    theta = models.FloatField()
+    percentile = models.PositiveSmallIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "ref", "theta", "percentile"],
+                                name="skill_percentile_cut")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.ref} {self.theta:.2f} -> {self.percentile}"
 
 
 class QuestionSkill(models.Model):

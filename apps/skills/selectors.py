@@ -6,20 +6,18 @@ compute from scratch what the refresh job stores (apps.skills.services.skill_sta
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import F, JSONField, OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Subquery, Value
 from django.http import Http404
 from django.utils import timezone
 
 from apps.bank.models import Question, Resource, Topic
-from apps.skills import elo
+from apps.skills import boards, elo
 from apps.skills.models import (
     DailyActivity,
     QuestionSkill,
@@ -27,6 +25,7 @@ from apps.skills.models import (
     SkillAggregate,
     SkillEstimate,
     SkillPercentile,
+    SkillPercentileCut,
 )
 
 Kind = SkillEstimate.Kind
@@ -80,7 +79,7 @@ def average_difficulties() -> dict[tuple[str, int], float]:
 
 def percentile_cuts() -> dict[tuple[str, int], tuple[int, list[list[float]]]]:
     """From scratch, for every topic and resource: how many learners have an estimate in it and
-    the cut points of their distribution (see SkillPercentile). A learner's percentile is the
+    the cut points of their distribution, [[theta, percentile], ...] (SkillPercentileCut). A learner's percentile is the
     share of the other rows strictly below their theta, rounded half up:
     (200 * below + n) // (2 * n). A cut is the row at rank r (from 1) where that value is
     higher for `below = r` than for `below = r - 1`, so at most 101 rows per group leave the
@@ -104,25 +103,35 @@ def percentile_cuts() -> dict[tuple[str, int], tuple[int, list[list[float]]]]:
     return result
 
 
-def percentile_at(cuts: list[list[float]], theta: float) -> int:
-    """The percentile of `theta` in a distribution reduced to `cuts` (SkillPercentile)."""
-    below = bisect_left([c[0] for c in cuts], theta)
-    return int(cuts[below - 1][1]) if below else 0
+def _percentile_below(theta) -> Subquery:
+    """The percentile of the last cut strictly below `theta` in the group of the outer row."""
+    return Subquery(SkillPercentileCut.objects.filter(
+        kind=OuterRef("kind"), ref=OuterRef("ref"), theta__lt=theta)
+        .order_by("-theta", "-percentile").values("percentile")[:1])
+
+
+def percentile(*, kind: str, ref: int, theta: float) -> int | None:
+    """The percentile of `theta` among the learners of a topic or resource as of the last
+    refresh; None before the group has been refreshed. One query."""
+    row = (SkillPercentile.objects.filter(kind=kind, ref=ref)
+           .annotate(below=_percentile_below(Value(theta))).values("below").first())
+    return None if row is None else (row["below"] or 0)
 
 
 def _estimates(user) -> tuple[list[SkillEstimate], dict[tuple[str, int], int], bool]:
     """The learner's estimates, their percentile per topic and resource as of the last refresh,
     and whether that refresh is missing or older than STATS_STALE_AFTER for any of them. One
-    query: each row brings its group's SkillPercentile cuts by the (kind, ref) unique index."""
+    query: each row looks up its group's SkillPercentile by the (kind, ref) unique index and
+    its percentile by the skill_percentile_cut index."""
     snapshot = SkillPercentile.objects.filter(kind=OuterRef("kind"), ref=OuterRef("ref"))
     estimates = list(SkillEstimate.objects.filter(user=user).annotate(
-        cuts=Subquery(snapshot.values("cuts")[:1], output_field=JSONField()),
-        refreshed_at=Subquery(snapshot.values("refreshed_at")[:1])))
+        refreshed_at=Subquery(snapshot.values("refreshed_at")[:1]),
+        below=_percentile_below(OuterRef("theta"))))
     mine = [e for e in estimates if e.kind != Kind.OVERALL]
     stale_before = timezone.now() - STATS_STALE_AFTER
     stale = any(e.refreshed_at is None or e.refreshed_at < stale_before for e in mine)
-    return estimates, {(e.kind, e.ref): percentile_at(e.cuts, e.theta)
-                       for e in mine if e.cuts}, stale
+    return estimates, {(e.kind, e.ref): e.below or 0
+                       for e in mine if e.refreshed_at is not None}, stale
 
 
 def _entry(name: str, slug: str, estimate: SkillEstimate | None, average: float,
@@ -229,8 +238,7 @@ def _name(user, viewer) -> str:
 
 
 def leaderboard_kinds(topics: list[Topic]) -> list[dict[str, str]]:
-    kinds = [{"kind": "rating", "title": "Head-to-head rating, all time"},
-             {"kind": "rating-week", "title": "Head-to-head rating gained this week"}]
+    kinds = [{"kind": b.kind, "title": b.title} for b in boards.registered()]
     kinds += [{"kind": f"topic-{t.slug}", "title": f"Mastery: {t.name}"} for t in topics]
     return kinds
 
@@ -238,27 +246,15 @@ def leaderboard_kinds(topics: list[Topic]) -> list[dict[str, str]]:
 def leaderboard(*, kind: str, viewer, now: datetime | None = None,
                 topics: list[Topic] | None = None) -> dict[str, Any]:
     """The top learners for `kind` (rating, rating-week, topic-<slug>); 404 for an unknown
-    kind. Learners who opted out appear as "Anonymous learner" (to everyone but themselves).
+    kind (the rating boards are registered by apps.matches, see apps.skills.boards). Learners
+    who opted out appear as "Anonymous learner" (to everyone but themselves).
     `topics`: all topics, when the caller has them already (saves looking one up)."""
-    from apps.matches import ratings
-    from apps.matches.models import Rating, RatingChange
-
     now = now or timezone.now()
     rows: list[dict[str, Any]] = []
-    if kind == "rating":
-        title, unit = "Head-to-head rating, all time", "rating"
-        for r in (Rating.objects.filter(games__gt=0)
-                  .select_related("user__leaderboard_preference")
-                  .order_by("-mu", "user_id")[:LEADERBOARD_SIZE]):
-            rows.append({"user": r.user, "value": ratings.display(r.mu)})
-    elif kind == "rating-week":
-        title, unit = "Head-to-head rating gained this week", "points"
-        gains = list(RatingChange.objects.filter(created_at__gte=week_start(now))
-                     .values("user").annotate(gain=Sum(F("display_after") - F("display_before")))
-                     .order_by("-gain", "user")[:LEADERBOARD_SIZE])
-        users = get_user_model().objects.select_related("leaderboard_preference").in_bulk(
-            [g["user"] for g in gains])
-        rows = [{"user": users[g["user"]], "value": g["gain"]} for g in gains]
+    board = boards.get(kind)
+    if board is not None:  # registered by another app (the head-to-head ratings)
+        title, unit = board.title, board.unit
+        rows = board.rows(now=now, limit=LEADERBOARD_SIZE)
     elif kind.startswith("topic-"):
         slug = kind.removeprefix("topic-")
         topic = (next((t for t in topics if t.slug == slug), None) if topics is not None

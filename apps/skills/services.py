@@ -33,6 +33,7 @@ from apps.skills.models import (
     SkillAggregate,
     SkillEstimate,
     SkillPercentile,
+    SkillPercentileCut,
 )
 
 log = logging.getLogger(__name__)
@@ -230,7 +231,7 @@ def skill_stats_refresh() -> dict[str, int]:
     Two short transactions. The first locks every aggregate row (by id, as the answer path
     does) before it reads the questions' difficulties: an answer that already moved a sum
     commits first and its new difficulty is read; one that has not waits, and adds its step
-    to the recomputed sum. The second replaces the percentile rows, which no answer writes."""
+    to the recomputed sum. The second replaces the percentile tables, which no answer writes."""
     with transaction.atomic():
         existing = {(a.kind, a.ref): a.pk for a in
                     SkillAggregate.objects.select_for_update().order_by("pk")}
@@ -245,13 +246,19 @@ def skill_stats_refresh() -> dict[str, int]:
     now = timezone.now()
     cuts = selectors.percentile_cuts()
     with transaction.atomic():
+        # Readers see the previous snapshot until this commits.
+        SkillPercentileCut.objects.all().delete()
+        SkillPercentileCut.objects.bulk_create(
+            [SkillPercentileCut(kind=kind, ref=ref, theta=theta, percentile=pct)
+             for (kind, ref), (_, rows) in cuts.items() for theta, pct in rows],
+            batch_size=2000)
         existing = {pk: (kind, ref) for pk, kind, ref in
                     SkillPercentile.objects.values_list("pk", "kind", "ref")}
         SkillPercentile.objects.bulk_create(
-            [SkillPercentile(kind=kind, ref=ref, learners=n, cuts=rows, refreshed_at=now)
-             for (kind, ref), (n, rows) in cuts.items()],
+            [SkillPercentile(kind=kind, ref=ref, learners=n, refreshed_at=now)
+             for (kind, ref), (n, _) in cuts.items()],
             update_conflicts=True, unique_fields=["kind", "ref"],
-            update_fields=["learners", "cuts", "refreshed_at"])
+            update_fields=["learners", "refreshed_at"])
         SkillPercentile.objects.filter(
             pk__in=[pk for pk, key in existing.items() if key not in cuts]).delete()
     cache.delete(STATS_REFRESH_QUEUED)

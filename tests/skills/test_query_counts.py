@@ -14,10 +14,12 @@ from tests.skills.conftest import record
 pytestmark = pytest.mark.django_db
 # The dashboard's 12 include the two permission reads of the base template.
 DASHBOARD, LEADERBOARD_PAGE, MY_SKILLS, LEADERBOARD, TOPIC_LEADERBOARD = 12, 7, 6, 2, 3
+WEEK_PAGE = LEADERBOARD_PAGE + 1  # the week's gains, then their learners
 URLS = [
     ("/skills/", DASHBOARD, False),
     ("/skills/leaderboards/", LEADERBOARD_PAGE, False),
     ("/skills/leaderboards/?kind=topic-ml-threats", LEADERBOARD_PAGE, False),
+    ("/skills/leaderboards/?kind=rating-week", WEEK_PAGE, False),
     ("/api/v1/me/skills/", MY_SKILLS, True),
     ("/api/v1/leaderboards/rating/", LEADERBOARD, True),
     ("/api/v1/leaderboards/topic-ml-threats/", TOPIC_LEADERBOARD, True),

@@ -11,7 +11,12 @@ from django.core.cache import cache
 
 from apps.bank.models import Question
 from apps.skills import selectors, services
-from apps.skills.models import SkillAggregate, SkillEstimate, SkillPercentile
+from apps.skills.models import (
+    SkillAggregate,
+    SkillEstimate,
+    SkillPercentile,
+    SkillPercentileCut,
+)
 from tests.factories import UserFactory
 from tests.skills.conftest import record
 
@@ -76,10 +81,16 @@ def test_a_second_refresh_writes_the_same_rows(world, versions):
         record(world["learner"], version, i % 2 == 0)
         record(world["other_learner"], version, i % 2 == 1)
     first = services.skill_stats_refresh()
-    rows = {(p.kind, p.ref): (p.learners, p.cuts) for p in SkillPercentile.objects.all()}
+    def snapshot():
+        return ({(p.kind, p.ref): p.learners for p in SkillPercentile.objects.all()},
+                sorted(SkillPercentileCut.objects.values_list("kind", "ref", "theta",
+                                                              "percentile")))
+
+    rows = snapshot()
     aggregates = _aggregates()
+    assert rows[1]  # cut points were written
     assert services.skill_stats_refresh() == first
-    assert {(p.kind, p.ref): (p.learners, p.cuts) for p in SkillPercentile.objects.all()} == rows
+    assert snapshot() == rows
     assert _aggregates() == aggregates
 
 
@@ -95,13 +106,15 @@ def test_refreshed_percentiles_equal_a_count_from_scratch(world, versions):
            for u in users[:3]])
     services.skill_stats_refresh()
     for kind, ref in (("topic", topic), ("resource", 7)):
-        snapshot = SkillPercentile.objects.get(kind=kind, ref=ref)
-        assert len(snapshot.cuts) <= 101
+        assert SkillPercentile.objects.get(kind=kind, ref=ref).learners == \
+            SkillEstimate.objects.filter(kind=kind, ref=ref).count()
+        assert SkillPercentileCut.objects.filter(kind=kind, ref=ref).count() <= 101
         probes = list(SkillEstimate.objects.filter(kind=kind, ref=ref)
                       .values_list("theta", flat=True)) + [-9.0, 9.0, 0.05, 0.0]
         for theta in probes:
-            assert selectors.percentile_at(snapshot.cuts, theta) == \
+            assert selectors.percentile(kind=kind, ref=ref, theta=theta) == \
                 _percentile_from_scratch(kind, ref, theta), theta
+    assert selectors.percentile(kind="resource", ref=8, theta=0.0) is None  # never refreshed
     mine = next(t for t in selectors.skill_summary(users[0])["topics"] if t["evidence"])
     own = SkillEstimate.objects.get(user=users[0], kind="topic", ref=topic).theta
     assert mine["percentile"] == _percentile_from_scratch("topic", topic, own)
