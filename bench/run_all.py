@@ -29,6 +29,7 @@ RUNS = [
     ("live-10x30", ["bench/live_game.py", "--players", "30", "--games", "10", "--questions",
                     "5", "--seconds", "15", "--reveal", "1", "--port", "8805"]),
     ("skills", ["bench/skills_scale.py"]),
+    ("importers", ["bench/importers.py"]),
 ]
 
 # (run, figure, label, target, lower is better)
@@ -45,6 +46,8 @@ TARGETS = [
     ("live-10x30", "ack_p99_ms", "live games 10 x 30: answer ack p99, ms", 250, True),
     ("live-10x30", "reveal_p99_ms", "live games 10 x 30: reveal p99, ms", 1000, True),
     ("skills", "p99_ms", "skill pages p99 at 10k learners / 1M answers, ms (slowest page)", 50,
+     True),
+    ("importers", "worst_ratio", "hostile import shape, CPU x a benign file of the same size", 100,
      True),
 ]
 

@@ -213,7 +213,19 @@ def preview_build(*, text: str, fmt: str) -> Preview:
     if not parsed.items and not parsed.errors:
         preview.errors.append("1: the file holds no questions")
     preview.errors.sort(key=_line_of)
+    _cap_errors(preview.errors)
     return preview
+
+
+def _cap_errors(errors: list[str]) -> None:
+    """A hostile or badly broken file can have an error per line: show the first ones and say
+    how many more there are, so the page, the API answer and the refusal stay bounded."""
+    cap = settings.PACK_PREVIEW_MAX_ERRORS
+    if len(errors) > cap:
+        more = len(errors) - cap
+        del errors[cap:]
+        errors.append(f"{more} more error{'s' if more != 1 else ''} not listed: fix these and "
+                      "upload again")
 
 
 def _version_content(data: QuestionData) -> dict[str, Any]:

@@ -378,6 +378,7 @@ BANK_REQUIRE_CHECKED = env_bool("BANK_REQUIRE_CHECKED", False)
 # --- Question packs (apps.packs) -------------------------------------------------------------------
 # Uploads larger than this are refused before they are parsed.
 PACK_IMPORT_MAX_BYTES = env_int("PACK_IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+PACK_PREVIEW_MAX_ERRORS = env_int("PACK_PREVIEW_MAX_ERRORS", 100, minimum=1)
 PACK_DRAFT_KEEP_HOURS = env_int("PACK_DRAFT_KEEP_HOURS", 24, minimum=1)
 # The site's Ed25519 signing key: base64 of the 32 raw private bytes. Empty: packs cannot be
 # exported signed (exportpack refuses). Checked when used, so a bad value fails loudly there.
