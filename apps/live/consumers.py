@@ -134,17 +134,20 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if not force and version <= self.sent_version:
             return
         self.sent_version = max(self.sent_version, version)
-        remaining = selectors.remaining_ms(payload, time.time())
+        now = time.time()
+        remaining = selectors.remaining_ms(payload, now)
         if self.is_host and self.format == "html":
             await self.send_json({"type": "changed", "version": version})
         elif self.format == "html":
             await self.send_json({"type": "board", "version": version, "html": payload["html"],
-                                  "remaining_ms": remaining, "me": me})
+                                  "remaining_ms": remaining, "now_ms": int(now * 1000),
+                                  "me": me})
         else:
             view = payload["view"]
             if view["question"] is not None:
                 view = {**view, "question": {**view["question"], "remaining_ms": remaining or 0}}
             await self.send_json({"type": "state", "version": version, "state": view,
+                                  "now_ms": int(now * 1000),
                                   **({"me": me} if self.player else {})})
 
     async def live_changed(self, event):

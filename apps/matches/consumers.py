@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 
 from apps.core import ratelimit
+from apps.core.clock import now_ms
 from apps.matches import realtime, selectors, services
 from apps.matches.models import Match
 
@@ -93,4 +94,4 @@ class MatchConsumer(AsyncJsonWebsocketConsumer):
         payload = await self._payload(version)
         if force or payload["version"] > self.sent_version:
             self.sent_version = max(self.sent_version, payload["version"])
-            await self.send_json(payload)
+            await self.send_json({**payload, "now_ms": now_ms()})

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "apps.core.clock.ServerTimeMiddleware",
     # Last, so it sees the view's exceptions first: an outage becomes 503 + Retry-After.
     "apps.core.errors.OutageMiddleware",
 ]
@@ -85,7 +86,8 @@ TEMPLATES = [
                 "apps.accounts.context_processors.roles",
             ],
             # `inline_md` renders a choice's Markdown everywhere a choice is shown.
-            "builtins": ["apps.bank.templatetags.bank_markdown"],
+            "builtins": ["apps.bank.templatetags.bank_markdown",
+                         "apps.core.templatetags.server_clock"],
         },
     }
 ]

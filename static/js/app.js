@@ -1,3 +1,33 @@
+// The server's clock, as well as this page can know it (apps/core/clock.py). Samples of the
+// server's time come with the page (<html data-server-now-ms>), every htmx response
+// (X-Server-Now-Ms), every countdown (data-server-now-ms: when it was rendered) and pushed
+// messages (now_ms). Each sample is the server's time minus this browser's at arrival, which is
+// the true offset less the delay the sample took; the largest of the recent ones is the
+// freshest, so a stale render cannot pull the clock back. A countdown runs to the deadline the
+// server set (rendered at + remaining), whenever its HTML happens to be shown.
+window.serverClock = (() => {
+  const offsets = [];
+  const sample = (serverNowMs) => {
+    const at = Number(serverNowMs);
+    if (!at) return;
+    offsets.push(at - Date.now());
+    if (offsets.length > 12) offsets.shift();
+  };
+  const now = () => Date.now() + (offsets.length ? Math.max(...offsets) : 0);
+  const deadlineOf = (el, remaining = el.dataset.remainingMs) => {
+    const rendered = Number(el.dataset.serverNowMs);
+    sample(rendered);
+    return (rendered || now()) + Number(remaining || 0);
+  };
+  const left = (deadline) => Math.max(0, deadline - now());
+  sample(document.documentElement.dataset.serverNowMs);
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const xhr = event.detail.xhr;
+    if (xhr && xhr.getResponseHeader) sample(xhr.getResponseHeader("X-Server-Now-Ms"));
+  });
+  return { sample, now, deadlineOf, left };
+})();
+
 // Page behaviour without inline scripts (the Content-Security-Policy forbids them).
 document.addEventListener("DOMContentLoaded", () => {
   document.body.addEventListener("htmx:responseError", (event) => {

@@ -3,7 +3,7 @@
 //   HTML plus their own line (filled into the data-me parts), the projector is told to re-read
 //   its board and gets the answer count. While the socket is open the board's htmx polling is
 //   held back; when it drops, polling takes over and the socket reconnects (then resyncs).
-// - The countdown runs from the server's remaining time; keys 1-6 pick a tile.
+// - The countdown runs to the server's deadline (serverClock in app.js); keys 1-6 pick a tile.
 (() => {
   let timer = null;
   let socket = null;
@@ -16,11 +16,11 @@
     clearInterval(timer);
     const box = document.querySelector("#live-board .timer");
     if (!box || box.dataset.paused === "true") return;
-    const end = Date.now() + Number(box.dataset.remainingMs || 0);
+    const deadline = serverClock.deadlineOf(box);
     const bar = box.querySelector("progress");
     const seconds = box.querySelector(".seconds");
     timer = setInterval(() => {
-      const left = Math.max(0, end - Date.now());
+      const left = serverClock.left(deadline);
       if (bar) bar.value = left;
       if (seconds) seconds.textContent = Math.ceil(left / 1000);
       box.classList.toggle("urgent", left < 5000);
@@ -78,7 +78,12 @@
       holder.innerHTML = message.html;
       const fresh = holder.firstElementChild;
       const box = fresh.querySelector(".timer");
-      if (box && message.remaining_ms !== null) box.dataset.remainingMs = message.remaining_ms;
+      // The board's HTML is shared by the room and cached per version: its countdown takes the
+      // time left and the moment it was measured from this message.
+      if (box && message.remaining_ms !== null) {
+        box.dataset.remainingMs = message.remaining_ms;
+        box.dataset.serverNowMs = message.now_ms;
+      }
       applyLine(fresh, message.me);
       current.replaceWith(fresh);
       htmx.process(fresh);
@@ -108,7 +113,11 @@
       retry = 500;
       document.documentElement.dataset.livePush = "on";
     });
-    socket.addEventListener("message", (event) => show(JSON.parse(event.data)));
+    socket.addEventListener("message", (event) => {
+      const message = JSON.parse(event.data);
+      serverClock.sample(message.now_ms);
+      show(message);
+    });
     socket.addEventListener("close", (event) => {
       socketOpen = false;
       document.documentElement.dataset.livePush = "off";

@@ -56,6 +56,7 @@
         method: "POST", body, credentials: "same-origin",
         headers: { "X-CSRFToken": csrf(), "HX-Request": "true" },
       });
+      serverClock.sample(response.headers.get("X-Server-Now-Ms"));
       if (response.ok || response.status === 400 || response.status === 409) {
         const html = await response.text();
         status("");
@@ -71,6 +72,7 @@
 
   async function resync() {
     const response = await fetch(live.dataset.stateUrl, { headers: { "HX-Request": "true" }, credentials: "same-origin" });
+    serverClock.sample(response.headers.get("X-Server-Now-Ms"));
     if (response.ok) {
       const html = await response.text();
       version = 0; // the server's answer is the truth after a gap
@@ -84,6 +86,7 @@
     socket.onopen = () => { if (retry > 0) resync(); retry = 0; };
     socket.onmessage = (event) => {
       const data = JSON.parse(event.data);
+      serverClock.sample(data.now_ms);
       if (data.type === "html") accept(data.html, data.version);
     };
     socket.onclose = () => {
@@ -101,11 +104,11 @@
     if (nextTimer) clearTimeout(nextTimer);
     const box = el.querySelector(".timer");
     if (box) {
-      const endsAt = performance.now() + Number(box.dataset.remainingMs);
+      const deadline = serverClock.deadlineOf(box);
       const bar = box.querySelector("progress");
       const label = box.querySelector(".seconds");
       countdown = setInterval(() => {
-        const left = Math.max(0, endsAt - performance.now());
+        const left = serverClock.left(deadline);
         bar.value = left;
         label.textContent = Math.ceil(left / 1000);
         if (left <= 0) {
@@ -116,7 +119,10 @@
       }, 100);
     }
     const next = el.querySelector("[data-next-ms]");
-    if (next) nextTimer = setTimeout(() => post(live.dataset.tickUrl), Number(next.dataset.nextMs) + 150);
+    if (next) {
+      const at = serverClock.deadlineOf(next, next.dataset.nextMs);
+      nextTimer = setTimeout(() => post(live.dataset.tickUrl), serverClock.left(at) + 150);
+    }
   }
 
   document.addEventListener("keydown", (event) => {

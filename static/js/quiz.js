@@ -1,5 +1,6 @@
 // Speed quiz behaviour: the countdown, keyboard answers, and asking the server when time is up.
-// The server owns the clock; this only displays it and reports the end of the local countdown.
+// The server owns the clock; this only displays it (to the server's deadline: serverClock in
+// app.js) and reports the end of the local countdown.
 (() => {
   let timer = null;
 
@@ -21,11 +22,11 @@
     const box = el && el.querySelector(".timer");
     if (!box) return;
     const limit = Number(box.dataset.limitMs) || 1;
-    const endsAt = performance.now() + Number(box.dataset.remainingMs);
+    const deadline = serverClock.deadlineOf(box);
     const bar = box.querySelector("progress");
     const label = box.querySelector(".seconds");
     timer = setInterval(() => {
-      const left = Math.max(0, endsAt - performance.now());
+      const left = serverClock.left(deadline);
       bar.value = left;
       bar.max = limit;
       label.textContent = Math.ceil(left / 1000);

@@ -84,3 +84,34 @@ def test_on_a_phone_the_verdict_is_in_view_and_focused_after_answering(browser, 
         assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
         page.keyboard.press("Enter")  # Enter still moves on
     context.close()
+
+
+def test_the_countdown_runs_to_the_servers_deadline_not_from_when_the_page_is_shown(
+        page, small_bank, world):
+    """A question's HTML shown 8 s after the server rendered it (a slow network, a retried
+    request, a cached push) must count down from what is left now, not from what was left then:
+    the page takes the deadline (rendered at + remaining) and the server's clock (the response's
+    X-Server-Now-Ms), not the remaining time captured at render."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("learner")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
+
+    def rendered_eight_seconds_ago(route):
+        response = route.fetch()
+        body = re.sub(r'(class="timer"[^>]*data-server-now-ms=")(\d+)',
+                      lambda m: m.group(1) + str(int(m.group(2)) - 8000), response.text())
+        route.fulfill(response=response, body=body)
+
+    page.get_by_role("button", name="Start a speed quiz").click()
+    page.locator("#quiz-card .timer").wait_for()
+    # Routes do not see a redirect's target: reload the question's page through the route.
+    page.route(re.compile(r"/quiz/[0-9a-f-]{36}/$"), rendered_eight_seconds_ago)
+    page.reload()
+    timer = page.locator("#quiz-card .timer")
+    assert int(timer.get_attribute("data-remaining-ms")) > 17_000  # the server's render: ~20 s
+    page.wait_for_function("""() => {
+      const s = document.querySelector('#quiz-card .timer .seconds');
+      return s && Number(s.textContent) <= 12 && Number(s.textContent) >= 9;
+    }""", timeout=3000)
+    assert page.console_errors == []

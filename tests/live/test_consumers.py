@@ -5,6 +5,7 @@ once, resync, and no key in any frame while a question is open."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from channels.db import database_sync_to_async
@@ -152,6 +153,9 @@ def test_browsers_get_the_board_once_for_the_room_and_their_own_line(host, game,
         await database_sync_to_async(control)(host, gid, "start")
         opened, _ = await frames_until(comm, lambda f: f["version"] > first["version"])
         assert "answer-tiles" in opened["html"] and opened["remaining_ms"] > 0
+        # The shared board's countdown takes its remaining time and the moment it was measured
+        # from this frame, not from the HTML cached for the room.
+        assert abs(opened["now_ms"] - time.time() * 1000) < 10_000
         secrets = await database_sync_to_async(secrets_of)(gid, 1)
         assert_no_key(opened, secrets)
         await comm.disconnect()

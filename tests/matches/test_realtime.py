@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -140,6 +141,8 @@ def test_browsers_get_html_fragments(bank, world):
         frame = await comm.receive_json_from(timeout=10)
         assert frame["type"] == "html" and 'id="match-board"' in frame["html"]
         assert f'data-version="{frame["version"]}"' in frame["html"]
+        # The server's clock travels with every frame: the page counts down to its deadline.
+        assert abs(frame["now_ms"] - time.time() * 1000) < 10_000
         await comm.disconnect()
 
     run_async(run)
