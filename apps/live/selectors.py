@@ -16,7 +16,6 @@ from apps.live.models import TEAM_NAMES, LiveAnswer, LiveGame, LivePlayer, LiveQ
 from apps.play.cards import card
 from apps.play.present import question_closed, question_open
 
-SHAPES = ("▲", "◆", "●", "■", "★", "⬟")  # with a colour and a number: readable without colour
 LOBBY_SHOWN = 200  # nicknames listed on the projector; the count says the rest
 TOP = 5
 VIEW_SECONDS = 120  # how long a version's shared view is kept (a later version replaces it)
@@ -202,7 +201,7 @@ def push_payload(game: LiveGame) -> dict[str, Any]:
         "deadline": deadline.timestamp() if deadline and view["state"] == "question"
         and not game.is_paused else None,
         "html": render_to_string("live/play.html#board", {
-            "game": game, "view": {**view, "me": None}, "shapes": SHAPES}),
+            "game": game, "view": {**view, "me": None}}),
     }
     cache.set(key, payload, VIEW_SECONDS)
     return payload

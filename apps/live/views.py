@@ -24,7 +24,6 @@ from apps.live.models import LiveGame, LivePlayer
 from apps.live.services import LiveError
 
 SEAT_COOKIE_SECONDS = 12 * 3600
-SHAPES = selectors.SHAPES
 
 
 def _cookie(game: LiveGame) -> str:
@@ -87,7 +86,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 def _host_context(request: HttpRequest, game: LiveGame) -> dict:
     join_url = request.build_absolute_uri(reverse("live:join") + f"?pin={game.pin}")
-    return {"game": game, "view": selectors.room_view(game), "shapes": SHAPES,
+    return {"game": game, "view": selectors.room_view(game),
             "join_url": join_url,
             "players": game.players.filter(removed=False).order_by("joined_at")
             if game.state == LiveGame.State.LOBBY else []}
@@ -154,8 +153,7 @@ def play(request: HttpRequest, public_id) -> HttpResponse:
     if _unchanged(request, game):
         return HttpResponse(status=204)
     template = "live/play.html#board" if request.headers.get("HX-Request") else "live/play.html"
-    return render(request, template, {"game": game, "view": selectors.player_view(game, player),
-                                      "shapes": SHAPES})
+    return render(request, template, {"game": game, "view": selectors.player_view(game, player)})
 
 
 @require_POST
@@ -178,7 +176,7 @@ def answer(request: HttpRequest, public_id) -> HttpResponse:
     if request.headers.get("HX-Request") == "true":  # the page's script: the board at once
         game.refresh_from_db()
         return render(request, "live/play.html#board", {
-            "game": game, "view": selectors.player_view(game, player), "shapes": SHAPES})
+            "game": game, "view": selectors.player_view(game, player)})
     return redirect("live:play", public_id=game.public_id)
 
 

@@ -152,7 +152,8 @@ def _load_snapshot(match: Match) -> _Snapshot:
             answers.setdefault(a["round_id"], {})[a["player_id"]] = a
     changes = {}
     if match.ranked and match.state == Match.State.FINISHED:
-        changes = {row.user_id: {"before": row.display_before, "after": row.display_after}
+        changes = {row.user_id: {"before": row.display_before, "after": row.display_after,
+                                 "delta": row.display_after - row.display_before}
                    for row in RatingChange.objects.filter(match=match)}
     snap = _Snapshot(version=match.version, taken=time.monotonic(), match=match,
                      players=players, rounds=rounds, answers=answers, rating_changes=changes)

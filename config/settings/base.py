@@ -87,7 +87,8 @@ TEMPLATES = [
             ],
             # `inline_md` renders a choice's Markdown everywhere a choice is shown.
             "builtins": ["apps.bank.templatetags.bank_markdown",
-                         "apps.core.templatetags.server_clock"],
+                         "apps.core.templatetags.server_clock",
+                         "apps.play.templatetags.play_tiles"],
         },
     }
 ]

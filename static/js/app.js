@@ -62,3 +62,49 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   connect();
 });
+
+// Optional sound: off by default, one toggle in the footer, remembered in this browser. A short
+// tone when a verdict appears (higher for right, lower for wrong); nothing is fetched.
+(() => {
+  const KEY = "arena-sound";
+  let audio = null;
+  const enabled = () => { try { return localStorage.getItem(KEY) === "on"; } catch { return false; } };
+  function tone(correct) {
+    if (!enabled() || !window.AudioContext) return;
+    audio = audio || new AudioContext();
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.frequency.value = correct ? 880 : 220;
+    gain.gain.setValueAtTime(0.08, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 0.25);
+    osc.connect(gain).connect(audio.destination);
+    osc.start();
+    osc.stop(audio.currentTime + 0.25);
+  }
+  function label(button) {
+    const on = enabled();
+    button.textContent = on ? "Sound: on" : "Sound: off";
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+  }
+  document.addEventListener("DOMContentLoaded", () => {
+    const button = document.getElementById("sound-toggle");
+    if (!button) return;
+    button.hidden = false;
+    label(button);
+    button.addEventListener("click", () => {
+      try { localStorage.setItem(KEY, enabled() ? "off" : "on"); } catch { /* private mode */ }
+      label(button);
+      if (enabled()) tone(true);
+    });
+    new MutationObserver((records) => {
+      for (const record of records) {
+        for (const node of record.addedNodes) {
+          if (!(node instanceof Element)) continue;
+          const verdict = node.matches(".result.is-correct, .result.is-wrong") ? node
+            : node.querySelector(".result.is-correct, .result.is-wrong");
+          if (verdict) { tone(verdict.classList.contains("is-correct")); return; }
+        }
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+})();

@@ -41,7 +41,7 @@
     set(root, "team", me.team ? `· Team ${me.team}` : "");
     set(root, "score", String(me.score));
     let standing = me.rank ? ` · rank ${me.rank}` : "";
-    if (me.streak > 1) standing += ` · streak ${me.streak}`;
+    if (me.streak > 1) standing += ` · 🔥 streak ${me.streak}`;
     set(root, "standing", standing);
     set(root, "final", `You finished${me.rank ? " #" + me.rank : ""} with ${me.score} points.`);
     const form = root.querySelector('[data-me="form"]');

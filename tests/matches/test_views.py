@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from apps.matches.models import Match, QueueEntry
@@ -170,3 +172,22 @@ def test_the_last_round_is_revealed_and_a_timeout_says_times_up(client, bank, wo
     assert "Last round" in page and 'data-testid="round-result"' in page
     assert page.index("Last round") < page.index('class="match-end"')
     assert ">Correct <small>" in page
+
+
+def test_the_end_screen_shows_the_rating_change_with_its_sign(client, bank, world, settings):
+    from django.test import Client
+
+    from apps.matches.services import match_answer, queue_join
+
+    settings.MATCH_ROUNDS = 1
+    queue_join(user=world["learner"])
+    match = queue_join(user=world["other_learner"])  # paired from the queue: a rated match
+    rnd = current_round(match)
+    match_answer(match=match, user=world["learner"], number=1, keys=keys(rnd))
+    match_answer(match=match, user=world["other_learner"], number=1, keys=keys(rnd, correct=False))
+    match.refresh_from_db()
+    assert match.state == Match.State.FINISHED and match.ranked
+    winner = login(client, world["learner"]).get(f"/play/m/{match.public_id}/").content.decode()
+    assert re.search(r'class="rating-after">\d+</strong> <span class="rating-up">\(\+\d+\)', winner)
+    loser = login(Client(), world["other_learner"]).get(f"/play/m/{match.public_id}/")
+    assert re.search(r'<span class="rating-down">\(-\d+\)', loser.content.decode())
