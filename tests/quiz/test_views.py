@@ -23,6 +23,23 @@ def test_the_home_page_starts_a_quiz_in_one_click(client, small_bank):
         attempt.questions.count() == 6
 
 
+def test_a_topic_card_on_the_home_page_starts_a_quiz_on_that_topic(client, small_bank):
+    import re
+
+    home = client.get("/").content.decode()
+    cards = re.findall(r'name="focus" value="topic:([a-z0-9-]+)"', home)
+    assert cards, "every topic with questions has a Play button"
+    topic = cards[0]
+    form = home[home.index(f'value="topic:{topic}"') - 400:home.index(f'value="topic:{topic}"') + 400]
+    assert 'action="/quiz/new/"' in form
+    response = client.post("/quiz/new/", {"focus": f"topic:{topic}", "count": "10",
+                                          "seconds": "20", "mode": "speed"})
+    assert response.status_code == 302
+    attempt = QuizAttempt.objects.get()
+    assert all(topic in [t.slug for t in aq.version.topics.all()]
+               for aq in attempt.questions.select_related("version"))
+
+
 def test_the_play_page_shows_progress_timer_and_choices(client, world, small_bank):
     client.force_login(world["learner"])
     url = client.post("/quiz/start/").url
