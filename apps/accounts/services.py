@@ -14,9 +14,10 @@ from apps.accounts.roles import instructor_group
 
 
 @transaction.atomic
-def user_create(*, username: str, email: str, password: str) -> AbstractUser:
+def user_create(*, username: str, email: str, password: str,
+                timezone: str = "UTC") -> AbstractUser:
     user = get_user_model().objects.create_user(username=username, email=email, password=password)
-    Profile.objects.create(user=user)
+    Profile.objects.create(user=user, timezone=timezone)
     return user
 
 

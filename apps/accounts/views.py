@@ -9,7 +9,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts import backends
-from apps.accounts.forms import ProfileForm, SignupForm, ThrottledPasswordChangeForm
+from apps.accounts.forms import (
+    ProfileForm,
+    SignupForm,
+    ThrottledPasswordChangeForm,
+    timezone_options,
+)
 from apps.accounts.middleware import SESSION_TZ
 from apps.accounts.services import profile_get_or_create, profile_update, user_create
 from apps.core.ratelimit import rate_limit
@@ -27,7 +32,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = user_create(username=form.cleaned_data["username"],
                            email=form.cleaned_data["email"],
-                           password=form.cleaned_data["password1"])
+                           password=form.cleaned_data["password1"],
+                           timezone=form.cleaned_data["timezone"])
+        request.session[SESSION_TZ] = form.cleaned_data["timezone"]
         # Keep the quizzes this visitor just took: they were tied to the browser session.
         quiz_claim(user=user, public_ids=session_attempt_ids(request.session))
         login(request, user, backend=backends.PATH)
@@ -47,7 +54,8 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
         request.session[SESSION_TZ] = form.cleaned_data["timezone"]
         messages.success(request, "Your settings are saved.")
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form})
+    return render(request, "accounts/settings.html",
+                  {"form": form, "timezones": timezone_options()})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -108,3 +108,23 @@ document.addEventListener("DOMContentLoaded", () => {
     }).observe(document.body, { childList: true, subtree: true });
   });
 })();
+
+// Time zones: sign-up takes the browser's own zone; Settings offers it in one click.
+document.addEventListener("DOMContentLoaded", () => {
+  let zone = "";
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch { return; }
+  if (!zone) return;
+  document.querySelectorAll("input[data-browser-timezone]").forEach((input) => {
+    if (!input.value) input.value = zone;
+  });
+  const button = document.querySelector("[data-use-browser-timezone]");
+  const input = document.getElementById("id_timezone");
+  if (!button || !input) return;
+  button.textContent = `Use this browser's time zone (${zone})`;
+  button.closest(".browser-timezone").hidden = input.value === zone;
+  button.addEventListener("click", () => {
+    input.value = zone;
+    button.closest(".browser-timezone").hidden = true;
+    input.focus();
+  });
+});

@@ -17,6 +17,16 @@ def test_it_creates_an_account_with_a_profile_and_logs_in(client):
     assert client.get(reverse("core:home")).context["user"] == user
 
 
+@pytest.mark.parametrize("sent, saved", [("America/Chicago", "America/Chicago"),
+                                         ("Not/A_Zone", "UTC"), ("", "UTC")])
+def test_it_takes_the_browsers_time_zone_or_utc(client, sent, saved):
+    response = client.post(reverse("accounts:signup"), {
+        "username": "ada", "email": "ada@example.com", "timezone": sent,
+        "password1": "a very long passphrase 42", "password2": "a very long passphrase 42"})
+    assert response.status_code == 302
+    assert get_user_model().objects.get(username="ada").profile.timezone == saved
+
+
 def test_it_refuses_mismatched_passwords_and_keeps_the_input(client):
     response = client.post(reverse("accounts:signup"), {
         "username": "ada", "email": "ada@example.com",
