@@ -98,6 +98,10 @@ def test_the_results_page_summarises_the_quiz(client, world, small_bank):
     html = client.get(response.url).content.decode()
     assert "3 of 6 correct" in html and "mean answer time" in html
     assert "By topic" in html and "What you missed" in html
+    # Misses are one line each (a closed <details> with the stem and the key) that opens to the
+    # teaching: the page was ~11,000 px tall with every card open.
+    assert html.count('<details class="missed">') == 3 and "<details class=\"missed\" open" not in html
+    assert html.count('class="missed-key"') == 3
     assert "Retry the ones I missed" in html
     client.post(url + "retry/")
     retry = QuizAttempt.objects.order_by("-created_at").first()
