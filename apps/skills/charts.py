@@ -1,13 +1,20 @@
 """Server-side SVG geometry for the dashboard charts (no JavaScript: the CSP forbids inline
 scripts, and a chart that is drawn on the server reads without any).
 
+Each chart answers one question a learner asks: "where am I weak?" (bars, weakest first, every
+label in full above its bar, a 0-100 % scale with grid lines) and "am I improving?" (a line over
+time with its value scale and dates on the axes).
+
 Every number leaves as a string: SVG wants "12.5" whatever the locale, and the template then
 prints it as is instead of localising each of the hundreds of coordinates (number_format was
 the largest cost of rendering the dashboard, issue 13)."""
 
 from __future__ import annotations
 
-BAR_LEFT, BAR_WIDTH, BAR_ROW = 200, 300, 30
+from datetime import date, datetime
+
+BAR_LEFT, BAR_WIDTH, BAR_ROW, BAR_TOP = 8, 440, 44, 24
+SCALE = (0, 25, 50, 75, 100)
 
 
 def _n(value: float) -> str:
@@ -15,29 +22,40 @@ def _n(value: float) -> str:
 
 
 def bar_chart(rows: list[dict]) -> dict:
-    """Horizontal bars of `mastery` (0-100) with an uncertainty whisker, one row per item."""
+    """Horizontal bars of `mastery` (0-100) with an uncertainty whisker, weakest first; each
+    row's full name sits above its bar."""
     bars = []
-    for i, row in enumerate(rows):
-        y = 10 + i * BAR_ROW
+    ordered = sorted(rows, key=lambda row: (row["mastery"], row["name"]))
+    for i, row in enumerate(ordered):
+        y = BAR_TOP + i * BAR_ROW + 16
         pct = max(0, min(100, row["mastery"]))
         low = max(0, pct - row["uncertainty"])
         high = min(100, pct + row["uncertainty"])
         bars.append({
-            "label": row["name"][:30], "value": _n(pct), "y": _n(y), "text_y": _n(y + 15),
-            "mid_y": _n(y + 10), "width": _n(round(BAR_WIDTH * pct / 100, 1)),
+            "label": row["name"], "value": _n(pct), "uncertainty": _n(row["uncertainty"]),
+            "label_y": _n(y - 4), "y": _n(y), "text_y": _n(y + 14), "mid_y": _n(y + 9),
+            "width": _n(round(BAR_WIDTH * pct / 100, 1)),
             "low_x": _n(BAR_LEFT + round(BAR_WIDTH * low / 100, 1)),
             "high_x": _n(BAR_LEFT + round(BAR_WIDTH * high / 100, 1)),
-            "value_x": _n(BAR_LEFT + BAR_WIDTH + 8),
         })
-    return {"bars": bars, "left": _n(BAR_LEFT), "label_x": _n(BAR_LEFT - 8),
-            "width": _n(BAR_LEFT + BAR_WIDTH + 60), "height": _n(20 + len(rows) * BAR_ROW),
-            "axis_x": _n(BAR_LEFT + BAR_WIDTH)}
+    height = BAR_TOP + len(ordered) * BAR_ROW + 8
+    ticks = [{"x": _n(BAR_LEFT + BAR_WIDTH * t / 100), "label": f"{t}%"} for t in SCALE]
+    return {"bars": bars, "left": _n(BAR_LEFT), "value_x": _n(BAR_LEFT + BAR_WIDTH + 8),
+            "width": _n(BAR_LEFT + BAR_WIDTH + 56), "height": _n(height), "ticks": ticks,
+            "tick_y": _n(BAR_TOP - 8), "grid_top": _n(BAR_TOP), "grid_bottom": _n(height - 4)}
 
 
-def line_chart(values: list[float], *, low: float | None = None,
-               high: float | None = None) -> dict:
-    """A polyline over `values` in order, scaled to [low, high] (the data's range if unset)."""
-    width, height, pad = 500, 160, 24
+def _day(moment: date | datetime | None) -> str:
+    if moment is None:
+        return ""
+    return moment.strftime("%Y-%m-%d") if hasattr(moment, "strftime") else str(moment)
+
+
+def line_chart(values: list[float], *, dates: list[date | datetime] | None = None,
+               low: float | None = None, high: float | None = None) -> dict:
+    """A polyline over `values` in order, scaled to [low, high] (the data's range if unset),
+    with three labelled value ticks and the dates of the first, middle and last point."""
+    width, height, left, right, top, bottom = 520, 190, 44, 12, 12, 34
     if not values:
         return {"points": "", "dots": [], "width": width, "height": height, "low": low,
                 "high": high}
@@ -45,12 +63,32 @@ def line_chart(values: list[float], *, low: float | None = None,
     high = max(values) if high is None else high
     if high == low:
         high, low = high + 1, low - 1
-    step = (width - 2 * pad) / max(1, len(values) - 1)
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = plot_w / max(1, len(values) - 1)
+    dates = list(dates or [])
     dots = []
     for i, value in enumerate(values):
-        x = round(pad + i * step, 1)
-        y = round(height - pad - (value - low) / (high - low) * (height - 2 * pad), 1)
-        dots.append({"x": _n(x), "y": _n(y), "value": _n(value)})
+        x = round(left + i * step, 1) if len(values) > 1 else round(left + plot_w / 2, 1)
+        y = round(top + plot_h - (value - low) / (high - low) * plot_h, 1)
+        dots.append({"x": _n(x), "y": _n(y), "value": _n(value),
+                     "day": _day(dates[i]) if i < len(dates) else ""})
+    y_ticks = []
+    for frac in (0, 0.5, 1):
+        value = low + (high - low) * frac
+        y = round(top + plot_h - frac * plot_h, 1)
+        y_ticks.append({"y": _n(y), "text_y": _n(y + 4), "label": _n(round(value))})
+    x_ticks = []
+    if dates:
+        picks = sorted({0, (len(values) - 1) // 2, len(values) - 1})
+        anchors = {0: "start", len(values) - 1: "end"}
+        for i in picks:
+            if i < len(dates):
+                x_ticks.append({"x": dots[i]["x"], "label": dots[i]["day"],
+                                "anchor": anchors.get(i, "middle") if len(values) > 1
+                                else "middle"})
     return {"points": " ".join(f"{d['x']},{d['y']}" for d in dots), "dots": dots,
             "width": _n(width), "height": _n(height), "low": _n(round(low)),
-            "high": _n(round(high)), "top": _n(pad), "bottom": _n(height - pad)}
+            "high": _n(round(high)), "left": _n(left), "right": _n(width - right),
+            "top": _n(top), "bottom": _n(top + plot_h), "x_label_y": _n(height - 12),
+            "y_ticks": y_ticks, "x_ticks": x_ticks,
+            "first_day": dots[0]["day"], "last_day": dots[-1]["day"]}

@@ -31,8 +31,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # Charts show what the learner has evidence for; the tables list everything.
         "topic_chart": charts.bar_chart([t for t in summary["topics"] if t["evidence"]]),
         "resource_chart": charts.bar_chart([r for r in summary["resources"] if r["evidence"]]),
-        "rating_chart": charts.line_chart([r["rating"] for r in past["rating"]]),
+        "rating_chart": charts.line_chart([r["rating"] for r in past["rating"]],
+                                          dates=[timezone.localtime(r["at"]) for r in past["rating"]]),
         "accuracy_chart": charts.line_chart([a["accuracy"] for a in past["accuracy"]],
+                                            dates=[a["day"] for a in past["accuracy"]],
                                             low=0, high=100),
         "due": selectors.due_count(request.user),
         "hide_name": hidden,

@@ -28,8 +28,15 @@ def test_a_learner_sees_their_skill_charts_and_reviews(page, small_bank, world):
     box = topics.bounding_box()
     assert box is not None and box["width"] > 200 and box["height"] > 100
     assert page.get_by_role("img", name="Share of answers right per active day").is_visible()
+    # Bars run weakest first, each label in full.
+    titles = topics.locator("rect.bar title").evaluate_all("els => els.map((e) => e.textContent)")
+    values = [float(t.rsplit(": ", 1)[1].split("%")[0]) for t in titles]
+    assert values == sorted(values)
+    # The table sits behind the chart, one click away.
     table = page.get_by_role("table", name="How your skills stack up, per topic")
-    assert table.get_by_role("row").count() > 1
+    assert not table.is_visible()
+    page.get_by_text("Every topic as a table").click()
+    assert table.is_visible() and table.get_by_role("row").count() > 1
     due = int(page.locator(".due-count").inner_text())
     assert due == sum(1 for i in range(len(versions)) if i % 2 == 1)
 

@@ -27,6 +27,11 @@ def test_it_shows_the_dashboard_with_charts_and_tables(client, world, versions):
     assert 'data-chart="topics-chart"' in html and 'data-chart="resources-chart"' in html
     assert 'data-chart="accuracy-chart"' in html
     assert "How your skills stack up, per topic" in html
+    # One chart per question a learner asks; the tables sit behind the charts.
+    assert "Where am I weak? By topic" in html and "Am I improving?" in html
+    assert '<details class="chart-table"><summary>Every topic as a table</summary>' in html
+    day = timezone.localdate().strftime("%Y-%m-%d")
+    assert f'class="x-label">{day}</text>' in html  # the accuracy chart's dates on its axis
     assert '<strong class="due-count">1</strong>' in html
     assert '<strong class="streak">1</strong>' in html
     assert "<script" not in html.split("</head>")[1]
