@@ -47,6 +47,10 @@ class Match(models.Model):
     winner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+")
     bot_won = models.BooleanField(default=False)  # the practice bot has no user to name
+    # A finished match's rematch: a challenge one player offers from the end screen and the other
+    # accepts from theirs (both agree; services.rematch_request).
+    rematch = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="rematch_of")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

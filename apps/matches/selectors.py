@@ -141,7 +141,7 @@ SNAPSHOT_REUSE_SECONDS = 1.0
 
 
 def _load_snapshot(match: Match) -> _Snapshot:
-    match = Match.objects.select_related("winner").get(pk=match.pk)
+    match = Match.objects.select_related("winner", "rematch").get(pk=match.pk)
     players = tuple(match.players.select_related("user"))
     rounds = tuple(Round.objects.filter(match=match).order_by("number").values(
         "id", "number", "state", "deadline", "closed_at"))
@@ -190,6 +190,19 @@ def _snapshot(match: Match, version: int | None) -> _Snapshot:
         with _LOADING[hash(match.public_id) % len(_LOADING)]:
             known = _reusable(match, version) or _load_snapshot(match)
     return known
+
+
+def _rematch_view(match: Match, user) -> dict[str, Any] | None:
+    """Where a rematch of this finished match stands for `user`: offered by them (waiting for
+    the other), offered to them (accept it), or accepted (the new match is on)."""
+    offer = match.rematch
+    if offer is None or match.state != Match.State.FINISHED:
+        return None
+    if offer.state == Match.State.WAITING:
+        mine = offer.created_by_id == user.pk
+        return {"state": "offered_by_you" if mine else "offered_to_you",
+                "code": offer.challenge_code if mine else None, "id": str(offer.public_id)}
+    return {"state": "accepted", "code": None, "id": str(offer.public_id)}
 
 
 def match_state(match: Match, user, version: int | None = None) -> dict[str, Any]:
@@ -246,6 +259,7 @@ def match_state(match: Match, user, version: int | None = None) -> dict[str, Any
         "winner": match.winner_name,
         "you_won": match.winner_id == user.pk if match.state == Match.State.FINISHED else None,
         "rating_change": dict(change) if change else None,
+        "rematch": _rematch_view(match, user),
         "can_claim": (match.state == Match.State.ACTIVE and other is not None
                       and player_absent(match, other)),
     }

@@ -204,6 +204,29 @@ def challenge_create(*, user, ranked: bool = False, topic=None) -> Match:
     return match
 
 
+def rematch_request(*, match: Match, user) -> Match:
+    """A player of a finished match asks for a rematch. The first ask offers one (an unranked
+    challenge on the same topic, shown on the other player's end screen); the other player's
+    ask accepts it and starts the new match: both agree. Asking again returns the same offer."""
+    with transaction.atomic():
+        locked = Match.objects.select_for_update().select_related("rematch").get(pk=match.pk)
+        if locked.state != Match.State.FINISHED:
+            raise MatchError("A rematch can be asked for once this match is over.", status=409)
+        offer = locked.rematch
+        if offer is not None and offer.state == Match.State.WAITING:
+            if offer.created_by_id == user.pk:
+                return offer
+            accepted = challenge_accept(code=offer.challenge_code, user=user)
+            _changed(locked)  # both end screens now lead to the new match
+            return accepted
+        if offer is not None and offer.players.filter(user=user).exists():
+            return offer  # already agreed: the rematch is on (or over)
+        new = challenge_create(user=user, ranked=False, topic=locked.topic)
+        Match.objects.filter(pk=locked.pk).update(rematch=new)
+        _changed(locked)
+    return new
+
+
 def _ranked_pair_count_today(a, b) -> int:
     start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)  # UTC day
     return (Match.objects.filter(ranked=True, created_at__gte=start, players__user=a)

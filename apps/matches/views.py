@@ -224,12 +224,15 @@ def rematch(request: HttpRequest, public_id) -> HttpResponse:
         if match.kind == Match.Kind.BOT:
             return _go(services.bot_match_create(user=request.user, level=match.bot_level,
                                                  topic=match.topic))
-        new = services.challenge_create(user=request.user, ranked=False, topic=match.topic)
+        new = services.rematch_request(match=match, user=request.user)
     except MatchError as exc:
         messages.error(request, exc.message)
         return _go(match)
-    messages.info(request, "Send this link to your opponent for a rematch.")
-    return redirect("matches:challenge", code=new.challenge_code)
+    if new.state == Match.State.WAITING:
+        messages.info(request, "Rematch offered: it starts when your opponent accepts it from "
+                               "their end screen (or send them this link).")
+        return redirect("matches:challenge", code=new.challenge_code)
+    return _go(new)
 
 
 @login_required

@@ -28,6 +28,15 @@ window.serverClock = (() => {
   return { sample, now, deadlineOf, left };
 })();
 
+// One polite live region on every page (base.html): play pages say here what a swap brought in
+// (a new question, a verdict), since a region that is itself swapped in is often not read out.
+window.announce = (text) => {
+  const region = document.getElementById("announcer");
+  if (!region || !text) return;
+  region.textContent = "";
+  setTimeout(() => { region.textContent = text; }, 50);
+};
+
 // Page behaviour without inline scripts (the Content-Security-Policy forbids them).
 document.addEventListener("DOMContentLoaded", () => {
   document.body.addEventListener("htmx:responseError", (event) => {

@@ -90,6 +90,9 @@
       startTimer();
       const heading = fresh.querySelector("[data-testid=verdict]");
       if (heading) heading.setAttribute("tabindex", "-1");
+      // Say what changed: the player's verdict, or that a new question is open.
+      if (heading && !heading.closest("[hidden]")) announce(heading.textContent.replace(/\s+/g, " ").trim());
+      else if (fresh.querySelector(".answer-tiles:not([hidden])")) announce("New question: pick your answer");
     } else if (message.type === "changed") {
       if (Number(current.dataset.version) < message.version) htmx.trigger(current, "live:refresh");
     } else if (message.type === "answers") {

@@ -25,6 +25,15 @@
     current.replaceWith(fresh);
     if (window.htmx) htmx.process(fresh);
     setup();
+    say(fresh);
+  }
+
+  // Tell screen readers what the new board brought: the end, a verdict, or a new round.
+  function say(el) {
+    const text = (selector) => (el.querySelector(selector)?.textContent || "").replace(/\s+/g, " ").trim();
+    if (el.dataset.state === "finished") announce(text(".match-end h2"));
+    else if (el.querySelector("[data-testid=verdict]")) announce(text("[data-testid=verdict]"));
+    else if (el.querySelector("form.choices")) announce(text(".vs"));
   }
 
   function accept(html, newVersion) {
@@ -120,8 +129,16 @@
     }
     const next = el.querySelector("[data-next-ms]");
     if (next) {
+      // The pause between rounds counts down visibly, then the page asks for the next round.
       const at = serverClock.deadlineOf(next, next.dataset.nextMs);
+      const label = next.querySelector(".next-seconds");
       nextTimer = setTimeout(() => post(live.dataset.tickUrl), serverClock.left(at) + 150);
+      if (label) {
+        const between = setInterval(() => {
+          if (!label.isConnected) { clearInterval(between); return; }
+          label.textContent = Math.ceil(serverClock.left(at) / 1000);
+        }, 200);
+      }
     }
   }
 

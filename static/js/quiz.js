@@ -72,14 +72,24 @@
   // focus (screen readers hear it; Enter still moves on), not the button at the card's end.
   function showVerdict() {
     const heading = card() && card().querySelector(".result h2");
-    if (!heading) return;
+    if (!heading) return false;
     heading.setAttribute("tabindex", "-1");
     heading.focus({ preventScroll: true });
     heading.scrollIntoView({ block: "start", behavior: "instant" });
+    announce(heading.textContent.replace(/\s+/g, " ").trim());
+    return true;
   }
 
-  document.addEventListener("DOMContentLoaded", () => { startTimer(); showVerdict(); });
-  document.addEventListener("htmx:afterSettle", () => { startTimer(); showVerdict(); });
+  // A new question swapped in: focus its heading (keys 1-6 still answer) and say which it is.
+  function showQuestion(swapped) {
+    const heading = card() && card().querySelector(".question-number");
+    if (!heading || !card().querySelector("form.choices")) return;
+    if (swapped) heading.focus({ preventScroll: true });
+    announce(heading.textContent.trim());
+  }
+
+  document.addEventListener("DOMContentLoaded", () => { startTimer(); if (!showVerdict()) showQuestion(false); });
+  document.addEventListener("htmx:afterSettle", () => { startTimer(); if (!showVerdict()) showQuestion(true); });
   // A choice button must travel with the form when htmx submits it.
   document.addEventListener("htmx:configRequest", (event) => {
     const submitter = event.detail.triggeringEvent && event.detail.triggeringEvent.submitter;

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests.browser.test_quiz_flow import WIRED
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -17,6 +19,8 @@ def _log_in_and_start(page):
     page.get_by_role("main").get_by_role("button", name="Log in").click()
     page.get_by_role("button", name="Start a speed quiz").click()
     page.locator("#quiz-card .timer").wait_for()
+    # A key pressed before htmx has wired the card would submit the whole page.
+    page.wait_for_function(WIRED)
 
 
 def test_quiz_tiles_progress_and_reveal(page, small_bank, world):
@@ -70,4 +74,22 @@ def test_sound_is_off_by_default_one_toggle_and_remembered(page, small_bank, wor
     toggle.click()
     page.reload()
     assert page.locator("#sound-toggle").inner_text() == "Sound: off"
+    assert page.console_errors == []
+
+
+def test_each_swap_moves_focus_to_its_heading_and_is_announced(page, small_bank, world):
+    _log_in_and_start(page)
+    page.keyboard.press("1")
+    if page.locator("#quiz-card .choice-check").count():
+        page.keyboard.press("Enter")
+    page.locator("#quiz-card .result h2").wait_for()
+    page.wait_for_function("""() => /^(Correct|Not quite|Time's up)/.test(
+      document.getElementById('announcer').textContent)""")
+    assert page.evaluate("document.activeElement.matches('.result h2')")
+    page.get_by_role("button", name="Next question").click()
+    page.get_by_role("heading", name=re.compile(r"Question 2 of \d+")).wait_for()
+    page.wait_for_function(WIRED)
+    page.wait_for_function("""() => /^Question 2 of \\d+$/.test(
+      document.getElementById('announcer').textContent)""")
+    assert page.evaluate("document.activeElement.classList.contains('question-number')")
     assert page.console_errors == []

@@ -161,6 +161,8 @@ def test_the_last_round_is_revealed_and_a_timeout_says_times_up(client, bank, wo
     page = client.get(f"/play/m/{match.public_id}/").content.decode()
     assert "Time&#x27;s up" in page or "Time's up" in page
     assert "Not this time" not in page
+    # The pause between rounds is a visible countdown, run to the server's deadline.
+    assert re.search(r'data-next-ms="\d+">Next round in <span class="next-seconds">\d+</span> s', page)
     fast_forward(match)  # the pause ends: round 2 opens
     rnd = current_round(match)
     assert rnd.number == 2
@@ -191,3 +193,63 @@ def test_the_end_screen_shows_the_rating_change_with_its_sign(client, bank, worl
     assert re.search(r'class="rating-after">\d+</strong> <span class="rating-up">\(\+\d+\)', winner)
     loser = login(Client(), world["other_learner"]).get(f"/play/m/{match.public_id}/")
     assert re.search(r'<span class="rating-down">\(-\d+\)', loser.content.decode())
+
+
+def _finished_pair(world, settings):
+    from apps.matches.services import match_answer, queue_join
+
+    settings.MATCH_ROUNDS = 1
+    queue_join(user=world["learner"])
+    match = queue_join(user=world["other_learner"])
+    rnd = current_round(match)
+    for user in (world["learner"], world["other_learner"]):
+        match_answer(match=match, user=user, number=1, keys=keys(rnd))
+    match.refresh_from_db()
+    assert match.state == Match.State.FINISHED
+    return match
+
+
+def test_a_rematch_starts_only_when_both_players_ask(client, bank, world, settings):
+    from django.test import Client
+
+    match = _finished_pair(world, settings)
+    url = f"/play/m/{match.public_id}/"
+    a = login(client, world["learner"])
+    b = login(Client(), world["other_learner"])
+    assert "Accept the rematch" not in b.get(url).content.decode()
+
+    offered = a.post(url + "rematch/")
+    match.refresh_from_db()
+    offer = match.rematch
+    assert offer is not None and offer.state == Match.State.WAITING and not offer.ranked
+    assert offered.url == f"/play/c/{offer.challenge_code}/"
+    assert a.post(url + "rematch/").url == offered.url  # asking again: the same offer
+    assert Match.objects.count() == 2
+    assert "Rematch offered: waiting for" in a.get(url).content.decode()
+    page_b = b.get(url).content.decode()
+    assert "wants a rematch" in page_b and "Accept the rematch" in page_b
+    assert offer.challenge_code not in page_b  # the other player accepts here, not by code
+
+    accepted = b.post(url + "rematch/")
+    offer.refresh_from_db()
+    assert offer.state == Match.State.ACTIVE
+    assert accepted.url == f"/play/m/{offer.public_id}/"
+    assert set(offer.players.values_list("user__username", flat=True)) == {"learner", "other"}
+    for who in (a, b):
+        assert f'href="/play/m/{offer.public_id}/"' in who.get(url).content.decode()
+        assert who.post(url + "rematch/").url == f"/play/m/{offer.public_id}/"
+    assert Match.objects.count() == 2
+
+
+def test_a_rematch_is_refused_before_the_end_and_to_outsiders(client, bank, world):
+    from apps.matches.services import queue_join
+
+    queue_join(user=world["learner"])
+    match = queue_join(user=world["other_learner"])
+    a = login(client, world["learner"])
+    response = a.post(f"/play/m/{match.public_id}/rematch/")
+    assert response.status_code == 302
+    match.refresh_from_db()
+    assert match.rematch is None and Match.objects.count() == 1
+    messages = [m.message for m in response.wsgi_request._messages]
+    assert "once this match is over" in " ".join(messages)
