@@ -115,3 +115,42 @@ def test_the_countdown_runs_to_the_servers_deadline_not_from_when_the_page_is_sh
       return s && Number(s.textContent) <= 12 && Number(s.textContent) >= 9;
     }""", timeout=3000)
     assert page.console_errors == []
+
+
+def test_on_a_phone_an_artifact_leaves_the_choices_within_reach(browser, live_server,
+                                                                small_bank, world):
+    """Review: artifacts pushed the choices below the fold while the timer ran. On a phone the
+    artifact scrolls inside a shorter box and the first answer tile is on the first screen."""
+    from tests.browser.test_phone_width import PHONE, session_context
+
+    context = session_context(browser, live_server.url, world["learner"], viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/")
+    page.get_by_role("button", name="Start a speed quiz").click()
+    seen_artifact = False
+    for number in range(1, 7):
+        page.get_by_text(f"Question {number} of").wait_for()
+        page.wait_for_function(WIRED)
+        card = page.locator("#quiz-card")
+        if card.locator("pre.artifact").count():
+            seen_artifact = True
+            page.evaluate("window.scrollTo(0, 0)")
+            tile = card.locator(".answer-tiles .tile").first
+            box = tile.bounding_box()
+            assert box["y"] + min(box["height"], 48) <= PHONE["height"], box
+            artifact = card.locator("pre.artifact")
+            # A long artifact scrolls inside a box of at most a third of the screen.
+            max_height = artifact.evaluate("el => parseFloat(getComputedStyle(el).maxHeight)")
+            assert max_height <= PHONE["height"] / 3
+            assert artifact.get_attribute("tabindex") == "0"  # and the keyboard can scroll it
+            break
+        if card.locator(".choice-check").count():
+            card.locator(".choice-check input").first.check()
+            card.get_by_role("button", name="Submit answer").click()
+        else:
+            card.locator("button.choice").first.tap()
+        card.locator(".result h2").wait_for()
+        page.get_by_role("button", name=re.compile("Next question|See results")).click()
+    assert seen_artifact
+    context.close()
