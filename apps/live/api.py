@@ -287,7 +287,10 @@ def game_play(request: Request, game_id) -> Response:
 @extend_schema(parameters=[PLAYER_HEADER], request=AnswerInput,
                responses={200: PlayerGameOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                           409: OpenApiResponse(ErrorOut, description="Late, paused, not open, "
-                                               "or a different second answer")},
+                                               "or a different second answer"),
+                          429: OpenApiResponse(ErrorOut, description="Too many answers from "
+                                               "this seat (RATE_LIMIT_LIVE_ANSWER); see "
+                                               "Retry-After")},
                summary="Answer the open question (once)")
 @api_view(["POST"])
 @permission_classes([AllowAny])
@@ -304,6 +307,8 @@ def game_answer(request: Request, game_id) -> Response:
                                        keys=data.validated_data["choices"])
     except LiveError as exc:
         return _error(exc)
+    except RateLimited as exc:
+        return refusal(request, exc)
     if outcome.kind == "late":
         return Response({"detail": "Time is up for this question; the answer was not counted."},
                         status=status.HTTP_409_CONFLICT)

@@ -208,6 +208,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         except LiveError as exc:
             return {"type": "error", "status": exc.status, "detail": exc.message,
                     "question": number}
+        except ratelimit.RateLimited as exc:
+            return {"type": "throttled", "retry_after": exc.retry_after, "question": number}
         if outcome.kind == "late":
             return {"type": "error", "status": 409, "question": number,
                     "detail": "Time is up for this question; the answer was not counted."}

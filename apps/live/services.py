@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.bank.selectors import published_versions
+from apps.core import ratelimit
 from apps.core.holds import questions_in_play
 from apps.core.outbox import outbox_enqueue
 from apps.core.tasks import enqueue
@@ -540,7 +541,9 @@ def game_sweep() -> int:
 def game_answer(*, game: LiveGame, player: LivePlayer, number: int, keys) -> AnswerOutcome:
     """A player's one answer to question `number`. Holds the game's lock; the unique
     (question, player) constraint is the database's guarantee against a second answer. The
-    last answer of the room closes the question at once."""
+    last answer of the room closes the question at once. Counted against the seat's
+    `live_answer` rate limit first (RateLimited), whichever entry point it came through."""
+    ratelimit.hit("live_answer", f"seat{player.pk}")
     with transaction.atomic():
         locked = _lock(game)
         now = timezone.now()

@@ -168,6 +168,8 @@ def answer(request: HttpRequest, public_id) -> HttpResponse:
         messages.error(request, "That answer did not say which question it was for.")
     except LiveError as exc:
         messages.error(request, exc.message)
+    except RateLimited as exc:
+        return refusal(request, exc)
     else:
         if outcome.kind == "late":
             messages.warning(request, "Time was up before your answer arrived.")

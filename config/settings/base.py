@@ -262,6 +262,9 @@ _RATE_DEFAULTS = {
     "live_pin_miss": "10/300",
     "live_resync": "20/10",  # live-game websocket resync requests per seat (or host)
     "live_ticket": "1200/300",  # websocket tickets, per address (a room shares one)
+    # Answers per seat, whichever way they come (page, API, websocket): one per question is
+    # the game; this bounds a client that retries in a loop.
+    "live_answer": "30/60",
 }
 RATE_LIMITS = {name: env_str(f"RATE_LIMIT_{name.upper()}", rate)
                for name, rate in _RATE_DEFAULTS.items()}

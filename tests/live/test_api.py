@@ -271,3 +271,18 @@ def test_the_api_knows_a_seat_by_its_header_not_by_the_pages_cookie(host, game):
     assert response.status_code == 302 and client.cookies[f"live-{game['id']}"].value
     assert client.get(f"/api/v1/live/{game['id']}/play/").status_code == 404
     assert client.get(f"/live/{game['id']}/play/").status_code == 200
+
+
+def test_answers_are_rate_limited_per_seat_through_the_api(host, game, small_bank, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "live_answer": "2/60"}
+    gid = game["id"]
+    ada, bob = seat(game["pin"], "Ada"), seat(game["pin"], "Bob")
+    assert control(host, gid, "start").status_code == 200
+    right = keys_for(gid, 1)
+    assert ada.answer(1, right).status_code == 200
+    assert ada.answer(1, right).status_code == 200  # a retry: the stored answer again
+    refused = ada.answer(1, right)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    assert "Too many requests" in refused.json()["detail"]
+    assert bob.answer(1, right).status_code == 200  # per seat: the next phone is not affected
+    assert LiveAnswer.objects.filter(question__game__public_id=gid).count() == 2

@@ -275,6 +275,27 @@ def test_bad_frames_get_clear_errors_and_resync_is_bounded(host, game, small_ban
     run_async(run)
 
 
+def test_answers_over_the_socket_are_rate_limited_per_seat(host, game, small_bank, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "live_answer": "2/60"}
+    gid = game["id"]
+    ada = seat(game["pin"], "Ada")
+    url, right = ticket(ada, gid), keys_for(gid, 1)
+
+    async def run():
+        comm = communicator(url)
+        assert (await comm.connect())[0]
+        await comm.receive_json_from(timeout=5)
+        for _ in range(2):  # the question is not open yet: refused, but counted
+            await comm.send_json_to({"type": "answer", "question": 1, "choices": right})
+            assert (await comm.receive_json_from(timeout=5))["status"] == 409
+        await comm.send_json_to({"type": "answer", "question": 1, "choices": right})
+        throttled = await comm.receive_json_from(timeout=5)
+        assert throttled["type"] == "throttled" and throttled["retry_after"] >= 1
+        await comm.disconnect()
+
+    run_async(run)
+
+
 def test_tickets_are_for_seats_and_the_host_only(host, game, small_bank, world):
     gid = game["id"]
     assert ticket(host, gid, host=True).startswith(f"/ws/live/{gid}/?ticket=")

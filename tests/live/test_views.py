@@ -159,3 +159,15 @@ def test_the_pages_answer_returns_the_players_board_to_htmx(hosting):
     assert "your first answer counts" in second.content.decode()
     bad = ada.post(url, {"number": "one"}, HTTP_HX_REQUEST="true")
     assert "did not say which question" in bad.content.decode()
+
+
+def test_answers_from_the_page_are_rate_limited_per_seat(hosting, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "live_answer": "1/60"}
+    host, game = hosting
+    ada = phone(game, "Ada")
+    host.post(f"/live/{game.public_id}/host/start/")
+    keys = keys_for(str(game.public_id), 1)
+    url = f"/live/{game.public_id}/play/answer/"
+    assert ada.post(url, {"number": 1, "choice": keys}).status_code == 302
+    refused = ada.post(url, {"number": 1, "choice": keys}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 429 and "Too many requests" in refused.content.decode()
