@@ -5,15 +5,19 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_visitor_signs_up_logs_in_and_opens_the_resources(page, small_bank):
-    page.goto("/")
-    page.get_by_role("navigation").get_by_text("Sign up").click()
-    page.get_by_label("Username").fill("grace")
-    page.get_by_label("Email").fill("grace@example.com")
+def sign_up(page, username: str) -> None:
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email").fill(f"{username}@example.com")
     page.get_by_label("Password", exact=True).fill("a very long passphrase 42")
     page.get_by_label("Password confirmation").fill("a very long passphrase 42")
     page.get_by_role("main").get_by_role("button", name="Sign up").click()
-    page.get_by_text("Welcome, grace!").wait_for()
+    page.get_by_text(f"Welcome, {username}!").wait_for()
+
+
+def test_a_visitor_signs_up_logs_in_and_opens_the_resources(page, small_bank):
+    page.goto("/")
+    page.get_by_role("navigation").get_by_text("Sign up").click()
+    sign_up(page, "grace")
 
     page.get_by_role("button", name="Log out").click()
     page.get_by_role("navigation").get_by_text("Log in").click()
@@ -48,12 +52,7 @@ def test_sign_up_takes_the_browsers_time_zone_and_settings_offer_it(browser, liv
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto("/accounts/signup/")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("Password", exact=True).fill("a very long passphrase 42")
-    page.get_by_label("Password confirmation").fill("a very long passphrase 42")
-    page.get_by_role("main").get_by_role("button", name="Sign up").click()
-    page.get_by_text("Welcome, ada!").wait_for()
+    sign_up(page, "ada")
     assert get_user_model().objects.get(username="ada").profile.timezone == "America/Chicago"
 
     page.goto("/accounts/settings/")
