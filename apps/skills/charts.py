@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-BAR_LEFT, BAR_WIDTH, BAR_ROW, BAR_TOP = 8, 440, 44, 24
+BAR_LEFT, BAR_WIDTH, BAR_ROW, BAR_TOP = 8, 560, 44, 24
+LABEL_CHARS = 90  # a label longer than the bar's width is cut, and shown whole on hover
 SCALE = (0, 25, 50, 75, 100)
 
 
@@ -32,7 +33,9 @@ def bar_chart(rows: list[dict]) -> dict:
         low = max(0, pct - row["uncertainty"])
         high = min(100, pct + row["uncertainty"])
         bars.append({
-            "label": row["name"], "value": _n(pct), "uncertainty": _n(row["uncertainty"]),
+            "label": (row["name"] if len(row["name"]) <= LABEL_CHARS
+                      else row["name"][:LABEL_CHARS - 1] + "…"),
+            "name": row["name"], "value": _n(pct), "uncertainty": _n(row["uncertainty"]),
             "label_y": _n(y - 4), "y": _n(y), "text_y": _n(y + 14), "mid_y": _n(y + 9),
             "width": _n(round(BAR_WIDTH * pct / 100, 1)),
             "low_x": _n(BAR_LEFT + round(BAR_WIDTH * low / 100, 1)),
@@ -55,7 +58,7 @@ def line_chart(values: list[float], *, dates: list[date | datetime] | None = Non
                low: float | None = None, high: float | None = None) -> dict:
     """A polyline over `values` in order, scaled to [low, high] (the data's range if unset),
     with three labelled value ticks and the dates of the first, middle and last point."""
-    width, height, left, right, top, bottom = 520, 190, 44, 12, 12, 34
+    width, height, left, right, top, bottom = 380, 200, 40, 12, 12, 34
     if not values:
         return {"points": "", "dots": [], "width": width, "height": height, "low": low,
                 "high": high}

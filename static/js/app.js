@@ -37,6 +37,21 @@ window.announce = (text) => {
   setTimeout(() => { region.textContent = text; }, 50);
 };
 
+// Phones: the main navigation collapses behind a Menu button (without this script the links
+// simply stay listed). The button shows only where the CSS hides the links (narrow screens).
+document.addEventListener("DOMContentLoaded", () => {
+  const button = document.querySelector(".menu-toggle button");
+  const links = document.getElementById("nav-links");
+  if (!button || !links) return;
+  document.documentElement.classList.add("nav-collapsible");
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    const open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    links.classList.toggle("open", open);
+  });
+});
+
 // Page behaviour without inline scripts (the Content-Security-Policy forbids them).
 document.addEventListener("DOMContentLoaded", () => {
   document.body.addEventListener("htmx:responseError", (event) => {

@@ -70,7 +70,7 @@ def test_the_instructors_navigation_fits_one_line_at_1280(browser, live_server, 
                               viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.goto("/")
-    tops = page.eval_on_selector_all("nav[aria-label=Main] li",
+    tops = page.eval_on_selector_all("nav[aria-label=Main] li:not(.menu-toggle)",
                                      "items => items.map(li => li.getBoundingClientRect().top)")
     assert max(tops) - min(tops) < 10, f"the navigation wraps: rows start at {sorted(set(tops))}"
     right = page.eval_on_selector_all("nav[aria-label=Main] li",
@@ -78,3 +78,28 @@ def test_the_instructors_navigation_fits_one_line_at_1280(browser, live_server, 
                                       "li.getBoundingClientRect().right))")
     assert right <= 1280 - 16 and page.evaluate(OVERFLOW) <= 0, right
     context.close()
+
+
+def test_on_a_phone_the_navigation_collapses_behind_a_menu_button(browser, live_server, world):
+    context = session_context(browser, live_server.url, world["learner"])
+    page = context.new_page()
+    page.goto("/")
+    menu = page.get_by_role("button", name="Menu")
+    skills = page.get_by_role("navigation", name="Main").get_by_role("link", name="Skills")
+    assert menu.is_visible() and menu.get_attribute("aria-expanded") == "false"
+    assert not skills.is_visible()
+    header = page.locator("header").bounding_box()
+    assert header["height"] < 120, header  # one row: the brand and the button
+    menu.tap()
+    assert menu.get_attribute("aria-expanded") == "true" and skills.is_visible()
+    skills.tap()
+    page.get_by_role("heading", name="Your skills").wait_for()
+    context.close()
+    wide = session_context(browser, live_server.url, world["learner"],
+                           viewport={"width": 1280, "height": 800})
+    page = wide.new_page()
+    page.goto("/")
+    assert not page.get_by_role("button", name="Menu").is_visible()
+    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Skills") \
+        .is_visible()
+    wide.close()

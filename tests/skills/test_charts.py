@@ -25,7 +25,7 @@ def test_bars_run_weakest_first_with_full_labels_and_a_percent_scale():
 
 def test_bars_clamp_to_the_scale():
     bar = bar_chart([{"name": "x", "mastery": 98, "uncertainty": 9}])["bars"][0]
-    assert bar["high_x"] == "448"  # 100 % is the end of the scale, not beyond
+    assert bar["high_x"] == "568"  # 100 % is the end of the scale, not beyond
 
 
 def test_a_line_has_value_ticks_and_dates_on_its_axes():
@@ -43,3 +43,9 @@ def test_a_single_point_and_no_points():
     one = line_chart([1500], dates=[date(2026, 12, 1)])
     assert len(one["dots"]) == 1 and [t["label"] for t in one["x_ticks"]] == ["2026-12-01"]
     assert line_chart([])["dots"] == []
+
+
+def test_a_very_long_label_is_cut_in_the_chart_and_whole_on_hover():
+    name = "A resource title " * 8
+    bar = bar_chart([{"name": name, "mastery": 50, "uncertainty": 5}])["bars"][0]
+    assert bar["label"].endswith("…") and len(bar["label"]) == 90 and bar["name"] == name
