@@ -190,6 +190,11 @@ def test_the_end_screen_shows_the_rating_change_with_its_sign(client, bank, worl
     match.refresh_from_db()
     assert match.state == Match.State.FINISHED and match.ranked
     winner = login(client, world["learner"]).get(f"/play/m/{match.public_id}/").content.decode()
+    podium = winner[winner.index('class="match-podium"'):]
+    assert re.search(r'class="first"><span class="place">1st</span> <strong>learner</strong>',
+                     podium)
+    assert re.search(r'class="second"><span class="place">2nd</span> <strong>other</strong>',
+                     podium)
     assert re.search(r'class="rating-after">\d+</strong> <span class="rating-up">\(\+\d+\)', winner)
     loser = login(Client(), world["other_learner"]).get(f"/play/m/{match.public_id}/")
     assert re.search(r'<span class="rating-down">\(-\d+\)', loser.content.decode())
