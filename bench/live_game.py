@@ -35,20 +35,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.quiz_throughput import children, cpu_seconds, result, serve, stop  # noqa: E402
+from bench.quiz_throughput import (  # noqa: E402
+    children,
+    cpu_seconds,
+    result,
+    rss_kib,
+    serve,
+    stop,
+)
 from bench.wsfloor import relay_floor  # noqa: E402
-
-
-def rss_kib(pids: list[int]) -> int:
-    total = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total
 
 
 class Room:

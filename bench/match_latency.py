@@ -272,18 +272,6 @@ def floor_posts(port: int, rate: float, seconds: float) -> list[float]:
     return latencies
 
 
-def rss_kib(pids: list[int]) -> int:
-    total = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total
-
-
 def pct(values: list[float], p: int) -> float:
     if not values:
         return float("nan")
@@ -319,7 +307,7 @@ def main() -> None:
     if full_stack:  # as docker-compose runs it: a pooled web process and a Celery worker
         processes.append(start_worker(env))
         env = {**env, "DB_POOL": "true"}
-    from bench.quiz_throughput import children, floor_table, serve
+    from bench.quiz_throughput import children, floor_table, rss_kib, serve
     from bench.quiz_throughput import stop as stop_all
     from bench.wsfloor import relay_floor
 

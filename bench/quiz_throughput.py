@@ -46,6 +46,19 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / TICK
 
 
+def rss_kib(pids: list[int]) -> int:
+    """Resident memory of the processes, from /proc (KiB)."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
 def wait_for_port(port: int, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

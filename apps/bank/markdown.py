@@ -60,25 +60,23 @@ def render_inline(text: str) -> str:
     return _render_inline(text or "")
 
 
-@lru_cache(maxsize=8192)
-def _render_inline(text: str) -> str:
+def _clean(html: str, tags: set[str]) -> str:
+    """The one sanitiser of rendered Markdown: only `tags`, safe attributes and http(s) links."""
     return nh3.clean(
-        _MD.renderInline(text),
-        tags=INLINE_TAGS,
+        html,
+        tags=tags,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https"},
         link_rel="noopener noreferrer nofollow",
         attribute_filter=_attribute_filter,
     )
+
+
+@lru_cache(maxsize=8192)
+def _render_inline(text: str) -> str:
+    return _clean(_MD.renderInline(text), INLINE_TAGS)
 
 
 @lru_cache(maxsize=1024)
 def _render(text: str) -> str:
-    return nh3.clean(
-        _MD.render(text),
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https"},
-        link_rel="noopener noreferrer nofollow",
-        attribute_filter=_attribute_filter,
-    )
+    return _clean(_MD.render(text), ALLOWED_TAGS)
