@@ -22,6 +22,7 @@
     timer = setInterval(() => {
       const left = serverClock.left(deadline);
       if (bar) bar.value = left;
+      if (bar) box.style.setProperty("--left", String(Math.min(1, left / (bar.max || 1))));
       if (seconds) seconds.textContent = Math.ceil(left / 1000);
       box.classList.toggle("urgent", left < 5000);
       if (left <= 0) clearInterval(timer);

@@ -119,6 +119,7 @@
       countdown = setInterval(() => {
         const left = serverClock.left(deadline);
         bar.value = left;
+        box.style.setProperty("--left", String(Math.min(1, left / (bar.max || 1))));
         label.textContent = Math.ceil(left / 1000);
         if (left <= 0) {
           clearInterval(countdown);

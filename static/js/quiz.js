@@ -28,6 +28,7 @@
     timer = setInterval(() => {
       const left = serverClock.left(deadline);
       bar.value = left;
+      box.style.setProperty("--left", String(Math.min(1, left / limit)));
       bar.max = limit;
       label.textContent = Math.ceil(left / 1000);
       box.classList.toggle("urgent", left < 5000);

@@ -32,6 +32,12 @@ def test_quiz_tiles_progress_and_reveal(page, small_bank, world):
     colours = {tiles.nth(i).evaluate("el => getComputedStyle(el).backgroundColor")
                for i in range(tiles.count())}
     assert len(colours) == tiles.count()  # every tile its own colour, besides shape and number
+    # The countdown ring empties with the time left.
+    page.wait_for_function("""() => {
+      const box = document.querySelector('#quiz-card .timer');
+      const left = parseFloat(box.style.getPropertyValue('--left'));
+      return left > 0.5 && left < 0.99;
+    }""")
     progress = page.locator("#quiz-card .quiz-progress")
     assert progress.get_attribute("value") == "0"
     assert re.match(r"Progress: question 1 of \d+", progress.get_attribute("aria-label"))
