@@ -209,7 +209,8 @@ def rematch_request(*, match: Match, user) -> Match:
     challenge on the same topic, shown on the other player's end screen); the other player's
     ask accepts it and starts the new match: both agree. Asking again returns the same offer."""
     with transaction.atomic():
-        locked = Match.objects.select_for_update().select_related("rematch").get(pk=match.pk)
+        locked = (Match.objects.select_for_update(of=("self",)).select_related("rematch")
+                  .get(pk=match.pk))
         if locked.state != Match.State.FINISHED:
             raise MatchError("A rematch can be asked for once this match is over.", status=409)
         offer = locked.rematch
