@@ -31,6 +31,9 @@ def test_no_page_has_an_accessibility_violation(browser, live_server, world, sma
         for path in paths:
             page.goto(path)
             page.add_script_tag(path=str(AXE))
+            # Judge the page as it settles: a verdict fading in is briefly low-contrast.
+            page.evaluate("() => Promise.all(document.getAnimations()"
+                          ".map((a) => a.finished.catch(() => null)))")
             violations = page.evaluate(RUN)
             if violations:
                 found[f"{'anonymous' if user is None else user.username} {path}"] = violations

@@ -65,7 +65,7 @@ def test_an_instructor_writes_a_question_another_publishes_it_and_a_learner_answ
     page.get_by_label("Questions").fill("5")
     page.get_by_label("Focus").select_option("topic:dataset-poisoning")
     page.get_by_role("button", name="Start quiz").click()
-    page.get_by_text("Question 1 of 1").wait_for()
+    page.locator("#quiz-card").get_by_text("Question 1 of 1").wait_for()
     page.get_by_role("button", name=re.compile("Samples stamped with a trigger")).click()
     page.get_by_role("heading", name=re.compile("Correct")).wait_for()
     page.get_by_role("link", name="Report a problem with this question").click()

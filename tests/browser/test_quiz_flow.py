@@ -28,7 +28,7 @@ def test_a_learner_completes_a_quiz_with_the_keyboard_and_a_timeout(page, small_
     page.get_by_role("button", name="Start a speed quiz").click()
 
     for number in range(1, 6):
-        page.get_by_text(f"Question {number} of 5").wait_for()
+        page.locator("#quiz-card").get_by_text(f"Question {number} of 5").wait_for()
         # A key pressed before htmx has wired the swapped-in card would submit the whole page
         # (the answer still counts, but the last one then lands on the results directly).
         page.wait_for_function(WIRED)
@@ -68,7 +68,7 @@ def test_on_a_phone_the_verdict_is_in_view_and_focused_after_answering(browser, 
     page.goto("/")
     page.get_by_role("button", name="Start a speed quiz").click()
     for number in (1, 2):
-        page.get_by_text(f"Question {number} of").wait_for()
+        page.locator("#quiz-card").get_by_text(f"Question {number} of").wait_for()
         page.wait_for_function(WIRED)
         card = page.locator("#quiz-card")
         if card.locator(".choice-check").count():
@@ -130,7 +130,7 @@ def test_on_a_phone_an_artifact_leaves_the_choices_within_reach(browser, live_se
     page.get_by_role("button", name="Start a speed quiz").click()
     seen_artifact = False
     for number in range(1, 7):
-        page.get_by_text(f"Question {number} of").wait_for()
+        page.locator("#quiz-card").get_by_text(f"Question {number} of").wait_for()
         page.wait_for_function(WIRED)
         card = page.locator("#quiz-card")
         if card.locator("pre.artifact").count():

@@ -41,5 +41,5 @@ def test_a_learner_sees_their_skill_charts_and_reviews(page, small_bank, world):
     assert due == sum(1 for i in range(len(versions)) if i % 2 == 1)
 
     page.get_by_role("button", name="Review now").click()
-    page.get_by_text(f"Question 1 of {due}").wait_for()
+    page.locator("#quiz-card").get_by_text(f"Question 1 of {due}").wait_for()
     assert page.console_errors == []
