@@ -101,6 +101,22 @@ def _merge(segments: list[Segment]) -> tuple[Segment, ...]:
     return tuple(out)
 
 
+def _slide(segments: tuple[Segment, ...]) -> tuple[Segment, ...]:
+    """An insertion or deletion that starts with the space the kept text after it also starts
+    with is moved one character on ("3.[+ Reworded:] Pickle" reads "3. [+Reworded: ]Pickle"):
+    the same change, marked where a reader expects it."""
+    out = list(segments)
+    for i in range(1, len(out) - 1):
+        before, change, after = out[i - 1], out[i], out[i + 1]
+        if (change.op != "equal" and before.op == "equal" and after.op == "equal"
+                and change.text[:1].isspace() and after.text[:1] == change.text[:1]):
+            c = change.text[0]
+            out[i - 1] = Segment("equal", before.text + c)
+            out[i] = Segment(change.op, change.text[1:] + c)
+            out[i + 1] = Segment("equal", after.text[1:])
+    return tuple(s for s in out if s.text)
+
+
 def _word_diff(old: str, new: str) -> list[Segment]:
     a, b = TOKEN.findall(old), TOKEN.findall(new)
     if len(a) > MAX_WORD_DIFF_TOKENS or len(b) > MAX_WORD_DIFF_TOKENS:
@@ -129,7 +145,7 @@ def text_diff(old: str, new: str) -> tuple[Segment, ...]:
         else:
             out.append(Segment("delete", "".join(a[i1:i2])))
             out.append(Segment("insert", "".join(b[j1:j2])))
-    return _merge(out)
+    return _slide(_merge(out))
 
 
 def version_field_diff(old: dict[str, Any], new: dict[str, Any]) -> list[FieldDiff]:

@@ -20,7 +20,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     columns = [_column(request, name, label, sort, direction) for name, label in COLUMNS]
     return render(request, "insights/question_list.html", {
-        "page": page, "attention": attention, "columns": columns,
+        "page": page, "attention": attention, "columns": columns, "direction": direction,
         "query": _query(request, sort=sort, dir=direction)})
 
 

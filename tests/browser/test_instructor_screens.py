@@ -9,6 +9,9 @@ from tests.browser.test_phone_width import OVERFLOW, PHONE, _second_version, ses
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 800}
+# In phone emulation (is_mobile) Chromium widens the layout viewport to fit a too-wide page, so
+# window.innerWidth grows with it; the document's clientWidth stays the screen's width.
+TRUE_OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
 @pytest.fixture
@@ -81,4 +84,22 @@ def test_item_analysis_sorts_from_its_column_headers(browser, live_server, world
     page.get_by_role("link", name="Question", exact=True).click()
     page.wait_for_url("**/insights/?sort=question&dir=desc")
     assert page.locator("tbody td:first-child").all_inner_texts() == sorted(slugs, reverse=True)
+    context.close()
+
+
+def test_no_instructor_page_is_wider_than_a_phone(browser, live_server, world, small_bank,
+                                                 question):
+    context = session_context(browser, live_server.url, world["instructor"])
+    page = context.new_page()
+    too_wide = {}
+    for path in ("/curation/", "/curation/new/", f"/curation/q/{question}/",
+                 f"/curation/q/{question}/edit/", f"/curation/q/{question}/versions/",
+                 "/curation/reports/", "/curation/audit/", "/curation/atlas/",
+                 "/curation/my-reports/", "/insights/", "/insights/?sort=time&dir=desc",
+                 f"/insights/{question}/"):
+        assert page.goto(path).status == 200, path
+        overflow = page.evaluate(TRUE_OVERFLOW)
+        if overflow > 0:
+            too_wide[path] = overflow
+    assert not too_wide, f"pages wider than a phone (px too wide): {too_wide}"
     context.close()

@@ -32,6 +32,11 @@ def test_it_marks_only_the_changed_words_of_a_line():
         Segment("equal", " at training time?"))
 
 
+def test_a_change_starts_at_a_word_not_at_the_space_before_it():
+    assert text_diff("3. Pickle files", "3. Reworded: Pickle files") == (
+        Segment("equal", "3. "), Segment("insert", "Reworded: "), Segment("equal", "Pickle files"))
+
+
 def test_its_segments_rebuild_both_texts():
     old = "line one\nline two has words\nline three\n"
     new = "line zero\nline one\nline two has more words\n"

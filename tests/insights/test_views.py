@@ -147,6 +147,9 @@ def test_the_headers_link_to_each_order_and_mark_the_current_one(client, world, 
     assert html.count("aria-sort=") == 1
     assert '<th scope="col" aria-sort="descending"><a class="sort" href="?sort=attention&amp;dir=asc">Needs attention' in html
     assert 'href="?sort=facility&amp;dir=asc">Facility</a>' in html
+    # the same choice as a form (phones: the headers scroll inside the table's box)
+    assert '<option value="attention" selected>' in html
+    assert '<option value="desc" selected>' in html
     _, html = _order(client, sort="facility", dir="asc", attention="1")
     # the filter stays on; the active column's link reverses the order
     active = re.findall(r'<th scope="col" aria-sort="(\w+)"><a class="sort" href="\?([^"]+)">(\w+)',
