@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test lint check-bank check-artifacts migrate loadbank worker beat requirements \
-        compose-check clean help vendor-check audit audit-refresh sbom bench backup restore
+        compose-check clean help screenshots vendor-check audit audit-refresh sbom bench backup restore
 
 help:
 	@echo "make run    - set up and serve the site at http://$(HOST):$(PORT) (embedded default)"
@@ -69,6 +69,11 @@ test: $(VENV)/.dev-deps check-artifacts vendor-check audit sbom
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py checkbank --strict
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py formatbank --check
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The screenshot tour: a seeded demo in Chromium, PNGs of the main pages at 1280x800 and 390x844
+# in screenshots/ (tests/browser/screenshots.py; not part of `make test`).
+screenshots: $(VENV)/.dev-deps
+	$(BIN)/pytest tests/browser/screenshots.py -q -s -p no:cacheprovider
 
 # Full stack on a laptop with Redis running: `make worker` and `make beat` next to `make run`.
 worker: $(VENV)/.run-deps

@@ -16,6 +16,7 @@ from apps.bank.atlas import catalogue as atlas_catalogue
 from apps.bank.markdown import render_markdown
 from apps.core.ratelimit import rate_limit
 from apps.curation import selectors, services
+from apps.curation.diff import version_field_diff
 from apps.curation.forms import (
     QuestionForm,
     ReportForm,
@@ -170,15 +171,22 @@ def question_transition(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def question_versions(request: HttpRequest, slug: str) -> HttpResponse:
+    """The version history, and two versions compared field by field: the ones the form
+    names (`a` to `b`), else the current version against its predecessor."""
     question = selectors.get_question_for_instructor(request.user, slug)
     versions = list(selectors.question_versions(question))
     diff, old, new = None, None, None
     if "a" in request.GET and "b" in request.GET:
         old = selectors.version_get(question, request.GET["a"])
         new = selectors.version_get(question, request.GET["b"])
-        diff = selectors.version_diff(old, new)
+    elif len(versions) > 1:
+        new, old = versions[0], versions[1]
+    if old is not None and new is not None:
+        diff = version_field_diff(old.content, new.content)
     return render(request, "curation/question_versions.html", {
         "question": question, "versions": versions, "diff": diff, "old": old, "new": new,
+        "changed": [f for f in diff or [] if f.changed],
+        "unchanged": [f.label for f in diff or [] if not f.changed],
     })
 
 

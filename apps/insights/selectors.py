@@ -59,6 +59,37 @@ def question_stats(*, slug: str | None = None, attention_only: bool = False) -> 
     return out
 
 
+# The item-analysis table's sortable columns: a column's value for one row (None sorts last,
+# whichever the direction). Anything else in `?sort=` falls back to DEFAULT_SORT.
+SORT_KEYS = {
+    "question": lambda r: r.question.slug,
+    "answers": lambda r: r.stats.answers,
+    "facility": lambda r: r.stats.facility,
+    "discrimination": lambda r: r.stats.discrimination,
+    "time": lambda r: r.stats.mean_ms,
+    "attention": lambda r: len(r.stats.flags),
+}
+DEFAULT_SORT = ("attention", "desc")  # questions that need attention first, most flags first
+
+
+def sort_order(sort: str | None, direction: str | None) -> tuple[str, str]:
+    """A whitelisted (column, direction); an unknown column or direction gives the default
+    column's order or the column's natural one (ascending), never an error."""
+    if sort not in SORT_KEYS:
+        return DEFAULT_SORT
+    return sort, direction if direction in ("asc", "desc") else "asc"
+
+
+def question_stats_sorted(rows: list[QuestionStats], *, sort: str,
+                          direction: str) -> list[QuestionStats]:
+    """`rows` by one column (see sort_order), ties broken by slug; empty values last."""
+    key = SORT_KEYS[sort]
+    rows = sorted(rows, key=lambda r: r.question.slug)
+    present = [r for r in rows if key(r) is not None]
+    missing = [r for r in rows if key(r) is None]
+    return sorted(present, key=key, reverse=direction == "desc") + missing
+
+
 def question_stats_for(user, slug: str) -> QuestionStats:
     require_instructor(user)
     found = question_stats(slug=slug)

@@ -23,6 +23,21 @@ def session_context(browser, base_url, user, viewport=PHONE, **options):
     return context
 
 
+def _second_version(user, slug: str) -> None:
+    """An edit of the question, so its version history has a diff to show: a long stem (long
+    lines must wrap on a phone), a choice reworded, a resource added."""
+    from apps.bank.models import Question
+    from apps.curation.selectors import canonical_content
+    from apps.curation.services import question_update
+
+    question = Question.objects.get(slug=slug)
+    item = canonical_content(question.current_version.content)
+    item["stem"] = item["stem"].rstrip() + " " + "A much longer stem, " * 12 + \
+        "with_a_very_long_identifier_that_does_not_break_anywhere_by_itself_at_all."
+    item["choices"][-1]["text"] = "Reworded: " + item["choices"][-1]["text"]
+    question_update(user=user, question=question, item=item)
+
+
 def main_pages(world, bank) -> tuple[list[str], list[str], list[str]]:
     """The pages an instructor, a learner (their quiz and match) and a visitor see."""
     from apps.cohorts.services import cohort_create
@@ -35,11 +50,13 @@ def main_pages(world, bank) -> tuple[list[str], list[str], list[str]]:
     match = bot_match_create(user=world["learner"], level=1).public_id
     cohort = cohort_create(owner=world["instructor"], name="A cohort with a rather long name")
     question = bank.created[0]
+    _second_version(world["instructor"], question)
     instructor = [
         "/", "/bank/resources/", "/bank/topics/", "/accounts/settings/", "/quiz/new/",
         "/quiz/history/", "/play/", "/play/history/", "/skills/", "/skills/leaderboards/",
         "/curation/", "/curation/new/", f"/curation/q/{question}/",
         f"/curation/q/{question}/edit/", f"/curation/q/{question}/versions/",
+        f"/curation/q/{question}/versions/?a=1&b=2", "/insights/?sort=facility&dir=asc",
         "/curation/reports/", "/curation/audit/", "/curation/atlas/", "/curation/my-reports/",
         "/packs/", "/insights/", f"/cohorts/{cohort.pk}/", "/cohorts/", "/cohorts/join/",
         "/cohorts/mine/", "/live/", "/live/new/", f"/live/{game}/host/", f"/live/{game}/report/"]

@@ -155,12 +155,41 @@ def test_editing_in_the_form_makes_a_version_and_shows_a_diff(client, small_bank
     assert question.current_version.number == 2
     html = client.get(f"/curation/q/{question.slug}/versions/",
                       {"a": "1", "b": "2"}).content.decode()
-    assert "-  What does a BadNets-style backdoor need at training time?" in html
-    assert "+  What does a BadNets backdoor require?" in html
-    assert "Poisoned samples carrying" in html  # context lines around the change
+    # Only the changed words are marked, each with a −/+ mark and a word for screen readers.
+    assert ('<h3 id="diff-stem">Stem</h3>' in html)
+    assert ('<del><span class="visually-hidden">Removed: </span>'
+            '<span class="diff-mark" aria-hidden="true">−</span>-style</del>') in html
+    assert ('<ins><span class="visually-hidden">Added: </span>'
+            '<span class="diff-mark" aria-hidden="true">+</span>require</ins>?') in html
+    assert "What does a BadNets" in html
+    assert "Unchanged: Choices, Key, Misconceptions, Explanation" in html
     assert "v2 (current)" in html
     assert client.get(f"/curation/q/{question.slug}/versions/",
                       {"a": "1", "b": "99"}).status_code == 404
+    # Without a choice, the page compares the current version with its predecessor.
+    assert client.get(f"/curation/q/{question.slug}/versions/").content.decode().count(
+        "-style</del>") == 1
+
+
+def test_the_versions_page_shows_no_diff_for_a_single_version(client, small_bank, world, item):
+    question = question_create(user=world["instructor"], item=item)
+    client.force_login(world["instructor"])
+    html = client.get(f"/curation/q/{question.slug}/versions/").content.decode()
+    assert "v1 (current)" in html and "Changes from" not in html
+    same = client.get(f"/curation/q/{question.slug}/versions/", {"a": "1", "b": "1"})
+    assert "The two versions are identical." in same.content.decode()
+
+
+@pytest.mark.parametrize("role", ["anonymous", "learner", "other_learner"])
+def test_it_hides_a_version_diff_from_outsiders(client, small_bank, world, item, role):
+    question = question_create(user=world["instructor"], item=item)
+    question_update(user=world["instructor"], question=question,
+                    item={**item, "stem": "Changed?"})
+    if world[role]:
+        client.force_login(world[role])
+    response = client.get(f"/curation/q/{question.slug}/versions/", {"a": "1", "b": "2"})
+    assert response.status_code == 404
+    assert b"Changed?" not in response.content
 
 
 def test_the_workflow_through_the_pages(client, small_bank, world, item, reviewer):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -89,3 +90,69 @@ def test_it_404s_an_unknown_question(client, world, answered):
     client.force_login(world["instructor"])
     assert client.get("/api/v1/insights/questions/no-such-thing/").status_code == 404
     assert client.get(reverse("insights:question", args=["no-such"])).status_code == 404
+
+
+ALL = sorted(["serialization-fixture-reduce", "serialization-fixture-safetensors-code",
+              "hub-risks-fixture-defences", "signing-attestation-fixture-rekor",
+              "ml-threats-fixture-owasp-ids", "pipeline-integrity-fixture-slsa"])
+EASY = "hub-risks-fixture-defences"
+
+
+@pytest.fixture
+def two_answered(answered):
+    """SLUG: five answers, 60% correct, flagged; EASY: one answer, right."""
+    _quiz_answer(UserFactory(username="easy"), Question.objects.get(slug=EASY).current_version,
+                 [0])  # the helper counts [0] as right
+    return answered
+
+
+def _order(client, **query) -> tuple[list[str], str]:
+    response = client.get(reverse("insights:questions"), query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    rows = re.findall(r'<td><a href="/insights/([\w-]+)/">', html)
+    return rows, html
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ({}, [SLUG] + [s for s in ALL if s != SLUG]),  # needs attention first by default
+    ({"sort": "question", "dir": "desc"}, ALL[::-1]),
+    ({"sort": "answers", "dir": "desc"}, [SLUG, EASY] + [s for s in ALL if s not in (SLUG, EASY)]),
+    ({"sort": "facility", "dir": "asc"}, [SLUG, EASY] + [s for s in ALL if s not in (SLUG, EASY)]),
+    # no figure sorts last whichever the direction
+    ({"sort": "facility", "dir": "desc"}, [EASY, SLUG] + [s for s in ALL if s not in (SLUG, EASY)]),
+    ({"sort": "attention", "dir": "asc"}, [s for s in ALL if s != SLUG] + [SLUG]),
+])
+def test_it_sorts_item_analysis_by_a_column(client, world, two_answered, settings, query,
+                                            expected):
+    settings.INSIGHTS_MIN_ANSWERS = 5
+    client.force_login(world["instructor"])
+    assert _order(client, **query)[0] == expected
+
+
+@pytest.mark.parametrize("query", [{"sort": "__class__"}, {"sort": "slug; drop", "dir": "up"},
+                                   {"sort": "", "dir": "desc"}, {"dir": "sideways"}])
+def test_an_unknown_sort_falls_back_to_the_default_order(client, world, two_answered,
+                                                         settings, query):
+    settings.INSIGHTS_MIN_ANSWERS = 5
+    client.force_login(world["instructor"])
+    assert _order(client, **query)[0] == _order(client)[0]
+    assert _order(client, sort="facility", dir="up")[0] == _order(
+        client, sort="facility", dir="asc")[0]
+
+
+def test_the_headers_link_to_each_order_and_mark_the_current_one(client, world, two_answered):
+    client.force_login(world["instructor"])
+    _, html = _order(client)
+    assert html.count("aria-sort=") == 1
+    assert '<th scope="col" aria-sort="descending"><a class="sort" href="?sort=attention&amp;dir=asc">Needs attention' in html
+    assert 'href="?sort=facility&amp;dir=asc">Facility</a>' in html
+    # the same choice as a form (phones: the headers scroll inside the table's box)
+    assert '<option value="attention" selected>' in html
+    assert '<option value="desc" selected>' in html
+    _, html = _order(client, sort="facility", dir="asc", attention="1")
+    # the filter stays on; the active column's link reverses the order
+    active = re.findall(r'<th scope="col" aria-sort="(\w+)"><a class="sort" href="\?([^"]+)">(\w+)',
+                        html)
+    assert [(sort, set(href.split("&amp;")), label) for sort, href, label in active] == [
+        ("ascending", {"attention=1", "sort=facility", "dir=desc"}, "Facility")]
