@@ -11,7 +11,6 @@ pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 800}
 # In phone emulation (is_mobile) Chromium widens the layout viewport to fit a too-wide page, so
 # window.innerWidth grows with it; the document's clientWidth stays the screen's width.
-TRUE_OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
 @pytest.fixture
@@ -98,7 +97,7 @@ def test_no_instructor_page_is_wider_than_a_phone(browser, live_server, world, s
                  "/curation/my-reports/", "/insights/", "/insights/?sort=time&dir=desc",
                  f"/insights/{question}/"):
         assert page.goto(path).status == 200, path
-        overflow = page.evaluate(TRUE_OVERFLOW)
+        overflow = page.evaluate(OVERFLOW)
         if overflow > 0:
             too_wide[path] = overflow
     assert not too_wide, f"pages wider than a phone (px too wide): {too_wide}"

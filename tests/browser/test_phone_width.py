@@ -8,7 +8,9 @@ from django.test import Client
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
-OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
+# clientWidth, not innerWidth: in phone emulation Chromium widens the layout viewport to fit a
+# page that is too wide, so innerWidth grows with it and hides the overflow.
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
 def session_context(browser, base_url, user, viewport=PHONE, **options):
