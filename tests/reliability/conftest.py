@@ -1,4 +1,15 @@
+import pytest
+
 from tests.reliability.drills import RESULTS, table
+
+
+@pytest.fixture(scope="session")
+def stack():
+    """The throwaway full stack (tests/reliability/stack.py), shared by the drills."""
+    from tests.reliability.stack import Stack
+
+    with Stack() as stack:
+        yield stack
 
 
 def pytest_terminal_summary(terminalreporter):

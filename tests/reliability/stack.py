@@ -39,8 +39,8 @@ def missing_binaries() -> list[str]:
     return missing
 
 
-def free_port(ports: range) -> int:
-    candidates = list(ports)
+def free_port(ports: range, exclude: tuple[int, ...] = ()) -> int:
+    candidates = [port for port in ports if port not in exclude]
     random.shuffle(candidates)
     for port in candidates:
         with socket.socket() as s:
@@ -80,12 +80,15 @@ class Stack:
         self.web_processes = web_processes
         self.redis: subprocess.Popen | None = None
         self.web: subprocess.Popen | None = None
+        self.ws: subprocess.Popen | None = None
+        self.ws_port = free_port(WEB_PORTS, exclude=(self.web_port,))
         self.worker: subprocess.Popen | None = None
         self.beat: subprocess.Popen | None = None
         self.database_url = f"postgres://postgres@127.0.0.1:{self.pg_port}/arena"
         self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
         self.base = f"http://127.0.0.1:{self.web_port}"
-        self.logs = {name: self.dir / f"{name}.log" for name in ("web", "worker", "beat", "setup")}
+        self.logs = {name: self.dir / f"{name}.log"
+                     for name in ("web", "ws", "worker", "beat", "setup")}
         self.env = self._env()
 
     # --- set-up ---------------------------------------------------------------------------
@@ -228,6 +231,16 @@ class Stack:
     def kill_web(self) -> None:
         _kill(self.web, group=True)
 
+    def start_ws(self) -> None:
+        """Websockets, as docker-compose serves them: daphne, beside gunicorn's HTTP."""
+        env = {**self.env, "DB_POOL": "true"}
+        self.ws = self._spawn([sys.executable, "-m", "daphne", "--bind", "127.0.0.1", "--port",
+                               str(self.ws_port), "config.asgi:application"], env, "ws")
+        wait_until(lambda: port_open(self.ws_port) or self.ws.poll() is not None, 60,
+                   "the websocket server")
+        if self.ws.poll() is not None:
+            raise RuntimeError("daphne did not start:\n" + self.logs["ws"].read_text()[-2000:])
+
     # --- helpers --------------------------------------------------------------------------
 
     def _spawn(self, command: list[str], env: dict, name: str) -> subprocess.Popen:
@@ -266,7 +279,7 @@ class Stack:
         return counts
 
     def close(self) -> None:
-        for process in (self.web, self.beat, self.worker):
+        for process in (self.ws, self.web, self.beat, self.worker):
             _stop(process)
         _stop(self.redis, group=False)
         if getattr(self, "pgdata", None) and (self.pgdata / "postmaster.pid").exists():

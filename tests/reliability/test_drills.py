@@ -12,15 +12,8 @@ from __future__ import annotations
 import pytest
 
 from tests.reliability.drills import DRILLS, RESULTS, run_drill
-from tests.reliability.stack import Stack
 
 pytestmark = pytest.mark.drills
-
-
-@pytest.fixture(scope="module")
-def stack():
-    with Stack() as stack:
-        yield stack
 
 
 @pytest.mark.parametrize("drill", DRILLS)
