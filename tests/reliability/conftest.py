@@ -3,9 +3,10 @@ import pytest
 from tests.reliability.drills import RESULTS, table
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack():
-    """The throwaway full stack (tests/reliability/stack.py), shared by the drills."""
+    """The throwaway full stack (tests/reliability/stack.py), shared by this package's tests and
+    stopped after its last one."""
     from tests.reliability.stack import Stack
 
     with Stack() as stack:

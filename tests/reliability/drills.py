@@ -30,7 +30,9 @@ from dataclasses import dataclass, field
 
 from tests.reliability.stack import PLAY_TIME_SCALE, ROUNDS, Stack, wait_until
 
-DRILLS = ("worker", "redis", "postgres", "web")
+# web: gunicorn killed (SIGKILL) and started again; web-reload: its workers replaced gracefully
+# (SIGHUP, as a code deploy does it), which must refuse no connection at all.
+DRILLS = ("worker", "redis", "postgres", "web", "web-reload")
 PAIRS = 6
 OUTAGE_SECONDS = 5.0
 OUTAGE_AFTER = 3.0  # seconds into the matches
@@ -201,6 +203,9 @@ def _outage(stack: Stack, drill: str) -> None:
         stack.kill_web()
         time.sleep(OUTAGE_SECONDS)
         stack.start_web()
+    elif drill == "web-reload":
+        stack.reload_web()
+        time.sleep(OUTAGE_SECONDS)
     else:
         raise ValueError(f"unknown drill {drill!r}: one of {', '.join(DRILLS)}")
 

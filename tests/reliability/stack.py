@@ -231,6 +231,11 @@ class Stack:
     def kill_web(self) -> None:
         _kill(self.web, group=True)
 
+    def reload_web(self) -> None:
+        """gunicorn starts new workers and lets the old ones finish their requests; the master
+        keeps the listening socket, so no connection is refused meanwhile."""
+        self.web.send_signal(signal.SIGHUP)
+
     def start_ws(self) -> None:
         """Websockets, as docker-compose serves them: daphne, beside gunicorn's HTTP."""
         env = {**self.env, "DB_POOL": "true"}

@@ -32,3 +32,5 @@ def test_it_finishes_every_match_and_loses_no_work_when_a_component_is_killed(st
     assert result.server_errors == 0
     assert result.tracebacks["web"] == 0
     assert result.worker_alive, result.worker_detail
+    if drill != "web":  # only a killed web process refuses connections
+        assert result.refused == 0
