@@ -1,7 +1,9 @@
 """The fault drills of issue 18 on a throwaway stack (tests/reliability/stack.py): head-to-head
 matches played by API clients while one component is killed and brought back.
 
-Each player is a thread that reads its match (GET, as the API client with a timer of the issue)
+One match more is accepted and then left alone (nobody reads or answers: the clients that only
+listen to pushes): the server's own sweeps must play it to the end. Each other player is a
+thread that reads its match (GET, as the API client with a timer of the issue)
 and answers the open round after a short think, except the rounds its plan skips (so that
 misses are exercised too). An answer is retried until the server gives a verdict (200, or 409
 "late"/"conflict"); refused connections and 503 are waited out, so an answer is acknowledged
@@ -127,7 +129,7 @@ def _http(stack: Stack, method: str, path: str, token: str, body: dict | None,
 
 
 def _player(stack: Stack, pair: dict, seat: str, skip: set[int], tally: Tally,
-            finished: list, deadline: float) -> None:
+            finished: list, deadline: float, idle: bool = False) -> None:
     rng = random.Random(f"{pair['match']}{seat}")
     path = f"/api/v1/matches/{pair['match']}/"
     token = pair[seat]
@@ -138,6 +140,8 @@ def _player(stack: Stack, pair: dict, seat: str, skip: set[int], tally: Tally,
             if status in (200, 409):  # 409: accepted already (a retry after a lost response)
                 break
             time.sleep(0.3)
+    if idle:  # accepts, then neither reads nor answers: only the server's sweeps move time
+        return
     decided: set[int] = set()
     while time.monotonic() < deadline:
         status, state = _http(stack, "GET", path, token, None, tally)
@@ -211,20 +215,23 @@ def _outage(stack: Stack, drill: str) -> None:
 
 
 def run_drill(stack: Stack, drill: str, pairs: int = PAIRS) -> DrillResult:
-    players = stack.seed(pairs)
+    players = stack.seed(pairs + 1)
+    idle = players[-1]  # a match whose players never come back (see _player)
     worker_pid = stack.worker.pid
     logs = stack.log_size()
     tally, finished = Tally(), []
     started = time.monotonic()
     deadline = started + MATCH_TIMEOUT
     threads = []
-    for i, pair in enumerate(players):
+    for i, pair in enumerate(players[:-1]):
         # Seat a skips one round and seat b another in some matches: misses count too.
         skips = {"a": {2} if i % 2 == 0 else set(), "b": {4} if i % 3 == 0 else set()}
         for seat in ("a", "b"):
             threads.append(threading.Thread(
                 target=_player, args=(stack, pair, seat, skips[seat], tally, finished, deadline),
                 daemon=True))
+    threads.append(threading.Thread(target=_player, args=(
+        stack, idle, "b", set(), tally, finished, deadline, True), daemon=True))
     for thread in threads:
         thread.start()
         time.sleep(0.05)
@@ -234,6 +241,15 @@ def run_drill(stack: Stack, drill: str, pairs: int = PAIRS) -> DrillResult:
     for thread in threads:
         thread.join(max(deadline - time.monotonic(), 0) + 1)
     matches = [p["match"] for p in players]
+
+    def idle_finished() -> bool:  # read in the database: an API read would move the match
+        return stack.sql("SELECT state FROM matches_match WHERE public_id::text = %s",
+                         (idle["match"],))[0][0] == "finished"
+    try:
+        wait_until(idle_finished, max(deadline - time.monotonic(), 1), "the idle match")
+        finished.append((idle["match"], "server"))
+    except RuntimeError:
+        tally.errors.append(f"{idle['match']}: the match nobody reads did not finish")
 
     stored = {(m, "ab"[seat], number) for m, seat, number in stack.sql(
         "SELECT m.public_id::text, p.seat, r.number FROM matches_roundanswer a "

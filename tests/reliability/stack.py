@@ -27,9 +27,9 @@ REDIS_PORTS = range(56400, 56500)
 WEB_PORTS = range(57400, 57500)
 SERVER_BINARIES = ("initdb", "pg_ctl", "redis-server")
 
-# Rounds of 15 s * scale with a 4 s * scale pause: a match of ROUNDS rounds takes ~15 s.
+# Rounds of 15 s * scale with a 4 s * scale pause: a match of ROUNDS rounds takes ~13 s.
 PLAY_TIME_SCALE = 0.15
-ROUNDS = 6
+ROUNDS = 5
 
 
 def missing_binaries() -> list[str]:
