@@ -22,6 +22,7 @@ exactly when the client got a 200 for it. What the drill measures:
 
 from __future__ import annotations
 
+import http.client
 import json
 import random
 import threading
@@ -113,11 +114,12 @@ def _http(stack: Stack, method: str, path: str, token: str, body: dict | None,
         data=None if body is None else json.dumps(body).encode(),
         headers={"Authorization": f"Token {token}", "Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
-            status, text, retry_after = response.status, response.read(), None
-    except urllib.error.HTTPError as exc:
-        status, text, retry_after = exc.code, exc.read(), exc.headers.get("Retry-After")
-    except OSError:
+        try:
+            with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+                status, text, retry_after = response.status, response.read(), None
+        except urllib.error.HTTPError as exc:
+            status, text, retry_after = exc.code, exc.read(), exc.headers.get("Retry-After")
+    except (OSError, http.client.HTTPException):  # refused, or cut by a killed server
         with tally.lock:
             tally.refused += 1
         return 0, {}
@@ -130,6 +132,14 @@ def _http(stack: Stack, method: str, path: str, token: str, body: dict | None,
 
 def _player(stack: Stack, pair: dict, seat: str, skip: set[int], tally: Tally,
             finished: list, deadline: float, idle: bool = False) -> None:
+    try:
+        _play(stack, pair, seat, skip, tally, finished, deadline, idle)
+    except Exception as exc:  # a client that crashed: the drill reports it, and fails
+        tally.errors.append(f"{pair['match']} {seat}: client crashed: {exc!r}")
+
+
+def _play(stack: Stack, pair: dict, seat: str, skip: set[int], tally: Tally,
+          finished: list, deadline: float, idle: bool) -> None:
     rng = random.Random(f"{pair['match']}{seat}")
     path = f"/api/v1/matches/{pair['match']}/"
     token = pair[seat]
@@ -280,7 +290,8 @@ def run_drill(stack: Stack, drill: str, pairs: int = PAIRS) -> DrillResult:
     server_errors = sum(n for s, n in tally.statuses.items() if s >= 500 and s != 503) + \
         tally.bad_503
     return DrillResult(
-        drill=drill, matches=len(players), rounds=ROUNDS, finished=len({m for m, _ in finished}),
+        drill=drill, matches=len(players), rounds=ROUNDS, finished=sum(1 for m in matches if {(m, "a"), (m, "b")} <= set(finished)
+                     or (m, "server") in finished),
         acked=len(tally.acked), stored=len(stored), acked_matches_stored=tally.acked == stored,
         skill_expected=expected, skill_seen=seen, outbox_left=outbox_left,
         server_errors=server_errors, unavailable=tally.statuses.get(503, 0),
