@@ -1,5 +1,5 @@
 """Which real services this test run can reach. Tests that need one are marked
-(`@pytest.mark.postgres`, `redis`, `worker`, `browser`) and skip with a reason naming what is
+(`@pytest.mark.postgres`, `redis`, `worker`, `browser`, `drills`) and skip with a reason naming what is
 missing; under CI=true any skip fails the run (see conftest.py)."""
 
 from __future__ import annotations
