@@ -13,12 +13,16 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from apps.core.restart import GracefulSockets, close_sockets_on_shutdown  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
+
+close_sockets_on_shutdown()  # a stopped server closes its sockets with "reconnect" (4503)
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         # Origin checked against ALLOWED_HOSTS; sessions authenticate browsers.
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": GracefulSockets(AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
     }
 )

@@ -1,5 +1,6 @@
 """Celery is just another door onto the services: tasks take ids, load rows, call a service."""
 
+import logging
 import os
 
 from celery import Celery
@@ -44,3 +45,28 @@ def _survive_broker_restarts() -> None:
 
 
 _survive_broker_restarts()
+
+
+class OutageInOneLine(logging.Filter):
+    """A task that fails because the database or Redis is down is logged in one line (Celery's
+    "Task ... raised unexpected: OperationalError(...)"), and so is a beat entry that could not
+    be sent, not with a traceback each: while PostgreSQL or Redis is down every sweep, heartbeat
+    and countdown fails the same way, and each is recovered (the next sweep, the outbox). An
+    outage anywhere in the exception's chain counts; other failures keep their traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            from apps.core.errors import is_outage
+
+            exc, depth = record.exc_info[1], 0
+            while exc is not None and depth < 8:
+                if is_outage(exc):
+                    record.exc_info = None
+                    record.exc_text = None
+                    break
+                exc, depth = exc.__cause__ or exc.__context__, depth + 1
+        return True
+
+
+for _name in ("celery.app.trace", "celery.beat"):
+    logging.getLogger(_name).addFilter(OutageInOneLine())

@@ -6,7 +6,7 @@ import pytest
 
 from tests.services import missing_reason
 
-SERVICE_MARKERS = ("postgres", "redis", "worker", "browser")
+SERVICE_MARKERS = ("postgres", "redis", "worker", "browser", "drills")
 
 
 def pytest_collection_modifyitems(config, items):

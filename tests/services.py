@@ -1,5 +1,5 @@
 """Which real services this test run can reach. Tests that need one are marked
-(`@pytest.mark.postgres`, `redis`, `worker`, `browser`) and skip with a reason naming what is
+(`@pytest.mark.postgres`, `redis`, `worker`, `browser`, `drills`) and skip with a reason naming what is
 missing; under CI=true any skip fails the run (see conftest.py)."""
 
 from __future__ import annotations
@@ -34,6 +34,15 @@ def missing_reason(marker: str) -> str | None:
         return "needs PostgreSQL: set DATABASE_URL=postgres://..."
     if marker in ("redis", "worker") and not redis_reachable():
         return "needs Redis: set REDIS_URL=redis://... to a running server"
+    if marker == "drills":
+        # The drills start servers of their own; they run where the other full-stack tests do.
+        if not (on_postgres() and redis_reachable()):
+            return "the fault drills run in the full-stack stage: set DATABASE_URL and REDIS_URL"
+        from tests.reliability.stack import missing_binaries
+
+        if missing_binaries():
+            return ("the fault drills start their own servers: install "
+                    + ", ".join(missing_binaries()))
     if marker == "browser" and not CHROMIUM:
         return "needs Debian's chromium (apt-get install chromium) for Playwright"
     return None

@@ -47,8 +47,14 @@ def group_send(group: str, message: dict) -> None:
         thread = threading.Thread(target=async_to_sync(layer.group_send), args=(group, message))
         thread.start()
         thread.join()
-    except Exception:  # noqa: BLE001 - a lost push is recovered by the clients' resync
-        log.exception("push to %s failed", group)
+    except Exception as exc:  # noqa: BLE001 - a lost push is recovered by the clients' resync
+        from apps.core.errors import is_outage
+
+        if is_outage(exc):  # Redis down: one line per push, not a traceback per request
+            log.warning("push to %s failed: %s: %s", group, type(exc).__name__,
+                        str(exc)[:200])
+        else:
+            log.exception("push to %s failed", group)
 
 
 def ticket_issue(scope: str, value) -> str:

@@ -78,7 +78,8 @@ document.addEventListener("DOMContentLoaded", () => {
     };
     socket.onclose = (event) => {
       open = false;
-      if (event.code !== 4404) setTimeout(connect, 2000);
+      // 4503: the server is restarting (apps.core.restart): come back at once.
+      if (event.code !== 4404) setTimeout(connect, event.code === 4503 ? 100 + Math.random() * 900 : 2000);
     };
   };
   document.addEventListener("htmx:confirm", (event) => {

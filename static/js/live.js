@@ -126,6 +126,11 @@
       socketOpen = false;
       document.documentElement.dataset.livePush = "off";
       if (event.code === 4404 || event.code === 4403) return;  // not (or no longer) ours
+      if (event.code === 4503) {  // the server is restarting (apps.core.restart): come back now
+        retry = 500;
+        setTimeout(connect, 100 + Math.random() * 900);
+        return;
+      }
       setTimeout(connect, retry);  // reconnect; the server sends the whole state on connect
       retry = Math.min(retry * 2, 10000);
     });

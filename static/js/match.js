@@ -98,8 +98,13 @@
       serverClock.sample(data.now_ms);
       if (data.type === "html") accept(data.html, data.version);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (board() && board().dataset.state === "finished") return;
+      if (event.code === 4503) {  // the server is restarting (apps.core.restart): come back now,
+        retry = 1;                // spread over a second, and resync on open
+        setTimeout(connect, 100 + Math.random() * 900);
+        return;
+      }
       retry += 1;
       setTimeout(connect, Math.min(5000, 250 * 2 ** retry));
     };
