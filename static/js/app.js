@@ -68,22 +68,27 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!waiting || !waiting.dataset.wsUrl || !("WebSocket" in window)) return;
   const playUrl = waiting.dataset.playUrl;
   let open = false;
+  let leaving = false;  // one navigation only: a poll firing as the socket closes must not abort it
   const connect = () => {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     const socket = new WebSocket(scheme + location.host + waiting.dataset.wsUrl);
     socket.onopen = () => { open = true; document.documentElement.dataset.challengePush = "on"; };
     socket.onmessage = (event) => {
       const data = JSON.parse(event.data);
-      if (data.state && data.state.state !== "waiting") location.assign(playUrl);
+      if (data.state && data.state.state !== "waiting" && !leaving) {
+        leaving = true;
+        location.assign(playUrl);
+      }
     };
     socket.onclose = (event) => {
       open = false;
+      if (leaving) return;
       // 4503: the server is restarting (apps.core.restart): come back at once.
       if (event.code !== 4404) setTimeout(connect, event.code === 4503 ? 100 + Math.random() * 900 : 2000);
     };
   };
   document.addEventListener("htmx:confirm", (event) => {
-    if (open && event.detail.elt && event.detail.elt.id === "waiting") event.preventDefault();
+    if ((open || leaving) && event.detail.elt && event.detail.elt.id === "waiting") event.preventDefault();
   });
   connect();
 });
