@@ -1,8 +1,13 @@
-"""Artifacts for questions/model-formats.yaml: real output of gguf-dump (llama.cpp's gguf-py).
+"""Artifacts for questions/model-formats.yaml: real tool output.
 
-The script writes a tiny, harmless GGUF file (one zero tensor) whose `tokenizer.chat_template`
-adds a conditional instruction, the shape of the poisoned-template research on GGUF files, and
-dumps it twice: the default listing, then the template's full value from the JSON listing.
+- gguf-dump (llama.cpp's gguf-py): the script writes a tiny, harmless GGUF file (one zero tensor)
+  whose `tokenizer.chat_template` adds a conditional instruction, the shape of the
+  poisoned-template research on GGUF files, and dumps it twice: the default listing, then the
+  template's full value from the JSON listing.
+- `unzip -v` (Info-ZIP) on a `.keras`-shaped archive whose `config.json` member is 5 GiB of spaces
+  stored as about 5 MB: the shape of the decompression bombs Keras 3.15.0 refuses. The member is
+  streamed through the compressor; nothing that large is ever on disk or in memory.
+
 Nothing is downloaded; no model is run. The temporary folder's path does not appear in the output.
 """
 
@@ -56,6 +61,35 @@ def gguf_template_dump() -> str:
         ])
 
 
+BOMB_BYTES = 5 * 1024**3  # over the 4 GiB floor of Keras 3.15's check
+STAMP = (2026, 11, 30, 10, 2, 0)
+
+
+def keras_bomb_listing() -> str:
+    import zipfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload_7731.keras"
+        with zipfile.ZipFile(path, "w") as archive:
+            meta = zipfile.ZipInfo("metadata.json", STAMP)
+            archive.writestr(meta, json.dumps({"keras_version": "3.14.1",
+                                               "date_saved": "2026-11-30@10:02:00"}))
+            config = zipfile.ZipInfo("config.json", STAMP)
+            config.compress_type = zipfile.ZIP_DEFLATED
+            config._compresslevel = 1  # fastest: still about 230 to 1 on this content
+            chunk = b" " * (1 << 20)
+            with archive.open(config, "w", force_zip64=True) as member:
+                for _ in range(BOMB_BYTES // len(chunk)):
+                    member.write(chunk)
+            weights = zipfile.ZipInfo("model.weights.h5", STAMP)
+            archive.writestr(weights, bytes(81920))
+        listing = subprocess.run(["unzip", "-v", path.name], cwd=folder, check=True,
+                                 stdout=subprocess.PIPE, text=True).stdout
+    body = "\n".join(line for line in listing.splitlines() if not line.startswith("Archive:"))
+    return f"$ unzip -v {path.name}\n{body.strip(chr(10))}\n"
+
+
 ARTIFACTS = {
     "serialization-gguf-template-truncated-dump": gguf_template_dump,
+    "serialization-keras-archive-decompression-bomb": keras_bomb_listing,
 }
