@@ -127,6 +127,7 @@ document.addEventListener("DOMContentLoaded", () => {
       if (enabled()) tone(true);
     });
     new MutationObserver((records) => {
+      if (!enabled()) return;  // sound off (the default): no work per change of the page
       for (const record of records) {
         for (const node of record.addedNodes) {
           if (!(node instanceof Element)) continue;

@@ -14,17 +14,11 @@ from pathlib import Path
 import pytest
 
 from tests.browser.test_phone_width import PHONE, _second_version, session_context
+from tests.browser.test_quiz_flow import WIRED
 
 pytestmark = [pytest.mark.browser, pytest.mark.screenshots]
 OUT = Path(os.environ.get("SCREENSHOTS_DIR") or Path(__file__).resolve().parents[2] / "screenshots")
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": PHONE}
-# A key pressed before htmx has wired the swapped-in card would submit the whole page.
-WIRED = """() => {
-  const card = document.querySelector('#quiz-card');
-  const form = card && card.querySelector('form.choices');
-  const data = form && form['htmx-internal-data'];
-  return !!card && !card.matches('.htmx-added, .htmx-settling') && (!form || !!(data && data.initHash));
-}"""
 
 
 def _finish_quiz(user, *, right: int, attempt=None) -> None:

@@ -17,8 +17,9 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from tests.worker import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 # Port ranges of their own, so that a throwaway instance never meets the shared ones.
@@ -60,13 +61,11 @@ def port_open(port: int) -> bool:
 
 
 def wait_until(predicate, timeout: float, what: str, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise RuntimeError(f"timed out after {timeout:g} s waiting for {what}")
+    """tests.worker.wait_for, failing loudly: the drills cannot go on without `what`."""
+    value = wait_for(predicate, timeout=timeout, interval=interval)
+    if not value:
+        raise RuntimeError(f"timed out after {timeout:g} s waiting for {what}")
+    return value
 
 
 class Stack:
