@@ -28,22 +28,43 @@ class Deal:
         return dict(zip(self.keys, self.order, strict=True))
 
 
-def deal_choices(count: int) -> Deal:
-    """A fresh deal for a question with `count` choices."""
+def deal_choices(count: int, *, shuffle: bool = True) -> Deal:
+    """A fresh deal for a question with `count` choices. A hotspot's lines keep the artifact's
+    order (`shuffle=False`): their keys are still fresh and opaque."""
     order = list(range(count))
-    secrets.SystemRandom().shuffle(order)
+    if shuffle:
+        secrets.SystemRandom().shuffle(order)
     return Deal(tuple(order), tuple(secrets.token_urlsafe(KEY_BYTES) for _ in order))
 
 
-def parse_pick(deal: Deal, keys, *, question_type: str) -> list[int]:
-    """The author's positions a client picked, sorted; PickError for anything else."""
+def deal_for(card) -> Deal:
+    """The deal of one question (an apps.play.cards.Card) for one player."""
+    return deal_choices(len(card.choices), shuffle=card.type != "hotspot")
+
+
+def picks_many(card) -> bool:
+    """Whether the player picks several choices (or lines) rather than one: a multiple-answer
+    question, or a hotspot whose key has more than one line. Ordering picks every step."""
+    return card.type == "multiple" or (
+        card.type == "hotspot" and sum(c.is_correct for c in card.choices) > 1)
+
+
+def parse_pick(deal: Deal, keys, card) -> list[int]:
+    """The author's positions a client picked; PickError for anything else. Sorted, except for
+    an ordering question, whose pick is every step in the order the player put them."""
     if not isinstance(keys, list | tuple) or not keys or not all(isinstance(k, str) for k in keys):
-        raise PickError("Pick at least one choice.")
+        raise PickError("Put the steps in order." if card.type == "ordering"
+                        else "Pick at least one choice.")
     if len(set(keys)) != len(keys):
         raise PickError("A choice is listed twice.")
     index = deal.positions()
     if any(k not in index for k in keys):
         raise PickError("Unknown choice for this question.")
-    if question_type != "multiple" and len(keys) != 1:
-        raise PickError("This question takes exactly one choice.")
+    if card.type == "ordering":
+        if len(keys) != len(index):
+            raise PickError(f"Place all {len(index)} steps, each once.")
+        return [index[k] for k in keys]
+    if not picks_many(card) and len(keys) != 1:
+        raise PickError("This question takes exactly one line." if card.type == "hotspot"
+                        else "This question takes exactly one choice.")
     return sorted(index[k] for k in keys)
