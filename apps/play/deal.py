@@ -7,7 +7,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from apps.bank import limits
+
 KEY_BYTES = 8  # token_urlsafe(8): 11 characters, 64 bits of randomness per key
+# The most keys one pick may list: every line of the longest hotspot artifact.
+MAX_PICKS = max(6, limits.HOTSPOT_MAX_LINES, limits.ORDERING_MAX_STEPS)
 
 
 class PickError(ValueError):
@@ -38,8 +42,13 @@ def deal_choices(count: int, *, shuffle: bool = True) -> Deal:
 
 
 def deal_for(card) -> Deal:
-    """The deal of one question (an apps.play.cards.Card) for one player."""
-    return deal_choices(len(card.choices), shuffle=card.type != "hotspot")
+    """The deal of one question (an apps.play.cards.Card) for one player. An ordering question
+    is never dealt already in the right order (that would hand over the answer)."""
+    deal = deal_choices(len(card.choices), shuffle=card.type != "hotspot")
+    if card.type == "ordering" and len(card.choices) > 1:
+        while deal.order == tuple(range(len(card.choices))):
+            deal = deal_choices(len(card.choices))
+    return deal
 
 
 def picks_many(card) -> bool:

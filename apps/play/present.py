@@ -54,6 +54,7 @@ def question_closed(card: Card, deal: Deal, picked: Iterable[int] = ()) -> dict[
                                 "place": p + 1, "in_place": i == p}
                                for i, p in enumerate(sequence)]
     return {**extra,
+        "type": card.type,
         "picked": [key for key, c in displayed if c.position in picked],
         "correct": [key for key, c in displayed if c.is_correct],
         "choices": [{"key": key, "text": c.text, "correct": c.is_correct,

@@ -75,3 +75,8 @@ def test_a_hotspot_takes_one_line_or_several_as_its_key_has():
 def test_it_refuses_a_pick_that_cannot_be_an_answer(keys, qtype, message):
     with pytest.raises(PickError, match=message):
         parse_pick(Deal.of([2, 0, 1], ["a", "b", "c"]), keys, a_card(qtype))
+
+
+def test_ordering_steps_are_never_dealt_in_the_right_order():
+    card = a_card("ordering", (True,) * 3)
+    assert all(deal_for(card).order != (0, 1, 2) for _ in range(200))
