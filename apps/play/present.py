@@ -15,7 +15,7 @@ from typing import Any
 
 from apps.bank import atlas
 from apps.play.cards import Card
-from apps.play.deal import Deal, picks_many
+from apps.play.deal import Deal, picks_kind
 
 
 def question_open(card: Card, deal: Deal) -> dict[str, Any]:
@@ -29,7 +29,7 @@ def question_open(card: Card, deal: Deal) -> dict[str, Any]:
         "stem_html": card.stem_html,
         "artifact": card.artifact,
         # How the player answers: "one" choice or line, "many" of them, or every step in "order".
-        "picks": "order" if card.type == "ordering" else "many" if picks_many(card) else "one",
+        "picks": picks_kind(card),
         "choices": [{"key": key, "text": card.choice_at(position).text}
                     for key, position in zip(deal.keys, deal.order, strict=True)],
     }
