@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import io
+import xml.etree.ElementTree as ET
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -410,3 +411,44 @@ def test_it_keeps_the_api_schema_valid(client, world):
                  if p["name"] == "kind")["schema"]["enum"]
     assert "qti" in kinds
     assert "/api/v1/packs/export/preview/" in schema["paths"]
+
+
+# ---- read back by an implementation we did not write ---------------------------------------
+
+def test_it_reads_back_with_qti2latex():
+    """qti2latex (PyPI, reads Canvas and text2qti QTI 1.2 exports) finds each question's type,
+    stem, choices and key, and the question group's draw. Only its readers are used: its LaTeX
+    writer needs the pandoc program. Its key reader also counts every `varequal` of a feedback
+    condition as correct, so the key is checked on questions whose wrong choices carry no
+    misconception (the others are checked through their scoring condition above)."""
+    import qti2latex
+
+    no_feedback = copy.deepcopy(SINGLE)
+    no_feedback["choices"][1].pop("misconception")
+    multiple = copy.deepcopy(MULTIPLE)
+    multiple["choices"][2].pop("misconception")
+    true_false = copy.deepcopy(TRUE_FALSE)
+    true_false["choices"][0].pop("misconception")
+    questions = [no_feedback, multiple, true_false]
+    files = _package(questions, pick=2)
+    path = next(n for n in files if n != "imsmanifest.xml")
+    root = ET.fromstring(files[path])  # noqa: S314 (our own export; qti2latex reads ElementTree)
+    section = qti2latex.child_anyns(qti2latex.child_anyns(root, "assessment"), "section")
+    (group,) = list(section)
+    count, points, items = qti2latex.get_group(group)
+    assert (count, points, len(items)) == (2, 1, 3)
+    read = []
+    for item in items:
+        meta = qti2latex.get_qti_metadata(item)
+        choices = qti2latex.get_choices(item)
+        correct = qti2latex.get_correct_idents(item)
+        read.append((qti2latex.guess_type(meta, item), int(meta["points_possible"]),
+                     [text for _, text in choices],
+                     [text for ident, text in choices if ident in correct]))
+        assert qti2latex.get_item_stem(item) == qti.stem_html(questions[len(read) - 1]).strip()
+    assert read == [
+        ("multiple_choice_question", 1, ["Code named by <code>__reduce__</code>", "Nothing"],
+         ["Code named by <code>__reduce__</code>"]),
+        ("multiple_answers_question", 1, ["Signing", "Pinning", "Stars"], ["Signing", "Pinning"]),
+        ("true_false_question", 1, ["True", "False"], ["False"]),
+    ]

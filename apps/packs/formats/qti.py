@@ -118,7 +118,7 @@ def _item(section: ET.Element, q: dict[str, Any]) -> None:
     item = _sub(section, "item", ident=item_id, title=q["id"])
     _meta(_sub(item, "itemmetadata"), [
         ("question_type", CANVAS_TYPES[qtype]),
-        ("points_possible", "1.0"),
+        ("points_possible", "1"),
         ("original_answer_ids", ",".join(ident for ident, _ in choices)),
         ("assessment_question_identifierref", _ident("bank", q["id"])),
     ])
@@ -179,7 +179,7 @@ def assessment_xml(assessment: Assessment) -> tuple[str, str]:
         group = _sub(section, "section", ident=_ident("group", ident), title=assessment.title)
         selection = _sub(_sub(group, "selection_ordering"), "selection")
         _sub(selection, "selection_number", str(min(assessment.pick, len(kept))))
-        _sub(_sub(selection, "selection_extension"), "points_per_item", "1.0")
+        _sub(_sub(selection, "selection_extension"), "points_per_item", "1")
         section = group
     for q in kept:
         _item(section, q)
