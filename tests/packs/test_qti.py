@@ -452,3 +452,48 @@ def test_it_reads_back_with_qti2latex():
         ("multiple_answers_question", 1, ["Signing", "Pinning", "Stars"], ["Signing", "Pinning"]),
         ("true_false_question", 1, ["True", "False"], ["False"]),
     ]
+
+
+@pytest.fixture
+def raw_wsgi_keeps_the_connection():
+    """Raw WSGI calls would close the test's connection (and its transaction) after each call,
+    as tests/api/test_schemathesis.py explains; Django's test client disconnects the same."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.mark.django_db
+def test_it_answers_every_fuzzed_export_request_without_a_server_error(
+        world, small_bank, raw_wsgi_keeps_the_connection):
+    """schemathesis over the two export operations as an instructor (the suite-wide fuzz runs
+    as a learner, who only ever gets 404): hostile ids, topics and assignment numbers."""
+    import schemathesis
+    from django.core.wsgi import get_wsgi_application
+    from hypothesis import HealthCheck, given, settings
+    from knox.models import AuthToken
+    from schemathesis.checks import not_a_server_error
+
+    _, token = AuthToken.objects.create(user=world["instructor"])
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    tested = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.path not in ("/api/v1/packs/export/", "/api/v1/packs/export/preview/"):
+            continue
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=40, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        def run(case):
+            case.call_and_validate(headers={"Authorization": f"Token {token}"},
+                                   checks=[not_a_server_error])
+
+        run()
+        tested.append(operation.path)
+    assert sorted(tested) == ["/api/v1/packs/export/", "/api/v1/packs/export/preview/"]
