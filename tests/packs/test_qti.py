@@ -309,6 +309,23 @@ def test_it_lists_qti_on_the_export_page(client, world, small_bank):
 
 
 @pytest.mark.django_db
+def test_it_previews_the_other_formats_too(client, world, small_bank):
+    """The selection form serves every text format; each lists what it cannot carry."""
+    client.force_login(world["instructor"])
+    page = client.get(reverse("packs:export_preview"),
+                      {"kind": "gift", "topic": "serialization"}).content.decode()
+    assert "Moodle GIFT" in page and "topics (beyond the main topic)" in page
+    assert "hub-risks-fixture-defences" not in page
+    assert f'{reverse("packs:export", args=["gift"])}?topic=serialization' in page
+    gift = client.get(reverse("packs:export", args=["gift"]),
+                      {"ids": "serialization-fixture-reduce"}).content.decode()
+    assert "::serialization-fixture-reduce::" in gift and "hub-risks" not in gift
+    assert client.get(reverse("packs:export_preview"), {"kind": "pack"}).status_code == 404
+    response = client.get("/api/v1/packs/export/", {"kind": "pack", "ids": "a"})
+    assert response.status_code == 400 and "whole bank" in response.json()["detail"]
+
+
+@pytest.mark.django_db
 def test_it_refuses_unknown_ids_and_long_lists(client, world, small_bank):
     client.force_login(world["instructor"])
     response = client.get(reverse("packs:export_preview"),
