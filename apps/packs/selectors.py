@@ -10,7 +10,7 @@ from django.http import Http404
 
 from apps.accounts.roles import is_instructor
 from apps.bank.export import bank_files, canonical_question
-from apps.bank.models import Question
+from apps.bank.models import Question, Topic
 from apps.bank.selectors import published_versions
 from apps.cohorts.models import Assignment
 from apps.packs import signing
@@ -34,6 +34,10 @@ def get_draft_for(user, public_id) -> ImportDraft:
         return ImportDraft.objects.get(public_id=public_id, owner=user)
     except (ImportDraft.DoesNotExist, ValueError):
         raise Http404 from None
+
+
+def topic_choices() -> list[tuple[str, str]]:
+    return list(Topic.objects.values_list("slug", "name"))
 
 
 def recent_drafts(user) -> QuerySet[ImportDraft]:

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.audit.selectors import audit_events
-from apps.bank.models import Topic
 from apps.core.ratelimit import rate_limit
 from apps.packs import selectors, services
 from apps.packs.exporting import (
@@ -42,7 +41,7 @@ class ExportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topic"].choices = [("", "Every topic"),
-                                        *Topic.objects.values_list("slug", "name")]
+                                        *selectors.topic_choices()]
 
 
 class UploadForm(forms.Form):

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from apps.audit.models import AuditEvent
@@ -217,6 +219,24 @@ def test_it_escapes_hostile_text():
     assert any("]]&gt;" in t or "]]>" in t for t in texts)
     for ch in "\x00\x01\x0b\x1f\ud800\ufffe":
         assert all(ch not in t for t in texts)
+
+
+_ANY_TEXT = st.text(max_size=200)
+
+
+@settings(max_examples=60, deadline=None)
+@given(stem=_ANY_TEXT, choice=_ANY_TEXT, misconception=_ANY_TEXT, explanation=_ANY_TEXT,
+       artifact=_ANY_TEXT, title=_ANY_TEXT)
+def test_it_writes_valid_qti_for_any_text(stem, choice, misconception, explanation, artifact,
+                                          title):
+    question = copy.deepcopy(SINGLE)
+    question.update(stem=stem, explanation=explanation,
+                    artifact={"kind": "pickle-disassembly", "content": artifact})
+    question["choices"][0]["text"] = choice
+    question["choices"][1]["misconception"] = misconception
+    files = _package([question], title=title)
+    assert_valid(files[next(n for n in files if n != "imsmanifest.xml")])
+    assert _assessment(files).find("q:assessment", NS).get("title") == qti.xml_text(title)
 
 
 def test_it_draws_from_a_pool_as_a_canvas_question_group():
