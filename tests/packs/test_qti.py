@@ -352,6 +352,9 @@ def test_it_refuses_unknown_ids_and_long_lists(client, world, small_bank):
                           {"kind": "qti", "ids": "nope-one serialization-fixture-reduce"},
                           follow=True)
     assert "Unknown question ids: nope-one" in response.content.decode()
+    response = client.get(reverse("packs:export", args=["qti"]), {"ids": "nope-two"})
+    assert response.status_code == 302 and response["Location"] == reverse("packs:index")
+    assert "Unknown question ids: nope-two" in client.get(response["Location"]).content.decode()
     response = client.get("/api/v1/packs/export/", {"kind": "qti", "ids": " ".join(f"x{n}" for n in range(201))})
     assert response.status_code == 400 and "At most 200" in response.json()["detail"]
     response = client.get("/api/v1/packs/export/preview/", {"kind": "qti", "ids": "y" * 20_001})
@@ -371,6 +374,8 @@ def test_it_exports_a_cohort_assignment(client, world, small_bank):
     with zipfile.ZipFile(io.BytesIO(response.content)) as zf:
         files = {n: zf.read(n) for n in zf.namelist()}
     assert _assessment(files).find("q:assessment", NS).get("title") == "Fixed <set>"
+    assert AuditEvent.objects.filter(action="export.qti", subject=f"assignment {fixed.pk}",
+                                     actor=world["instructor"]).exists()
 
     response = client.get("/api/v1/packs/export/", {"kind": "qti", "assignment": drawn.pk})
     assert response.status_code == 200
