@@ -125,7 +125,12 @@ def export_preview(*, kind: str, topic: str | None = None, ids: list[str] | None
             preview.left_out.append({"id": q["id"],
                                      "reason": f"type {q.get('type')!r} has no Canvas type"})
             continue
-        fields = qti.not_carried(q) if kind == "qti" else list(_FIXED_NOT_CARRIED[kind])
+        if kind == "gift" and not gift.carried(q):
+            preview.left_out.append({"id": q["id"],
+                                     "reason": f"GIFT has no {q.get('type')} question"})
+            continue
+        fields = qti.not_carried(q) if kind == "qti" else moodlexml.not_carried(q) \
+            if kind == "moodle_xml" else list(_FIXED_NOT_CARRIED[kind])
         preview.rows.append(PreviewRow(id=q["id"], type=q.get("type", ""), not_carried=fields))
     if preview.pick is not None:
         preview.pick = min(preview.pick, len(preview.rows))
@@ -138,6 +143,10 @@ def export_file(*, user, kind: str, topic: str | None = None, ids: list[str] | N
     selectors.PackNotConfigured for a pack without a signing key. The caller checked that
     `user` is an instructor (and owns `assignment`)."""
     selection = _select(kind=kind, topic=topic, ids=ids, assignment=assignment)
+    fits = {"qti": qti.carried, "gift": gift.carried}.get(kind)
+    if fits and selection.questions and not any(fits(q) for q in selection.questions):
+        raise ExportRefused(f"None of these questions can be written as {LABELS[kind]}: see the "
+                            "preview for why.")
     if kind == "pack":
         data = selectors.signed_pack(created=timezone.now().isoformat(timespec="seconds"))
         filename = "question-pack.zip"

@@ -15,14 +15,19 @@ GIFT_FIELDS = ("id", "type", "stem", "artifact", "choices", "explanation")
 
 @pytest.fixture(scope="module")
 def shipped():
-    return [q.content() for q in read_bank(settings.BANK_DIR).questions]
+    """The shipped bank and the hands-on fixture (hotspots with one and two key lines, ordering)."""
+    hands_on = settings.BASE_DIR / "tests" / "fixtures" / "bank-hands-on"
+    return [q.content() for q in read_bank(settings.BANK_DIR).questions] + \
+        [q.content() for q in read_bank(hands_on).questions]
 
 
 def test_it_round_trips_every_gift_field_of_the_shipped_bank(shipped):
     result = gift.parse(gift.export_questions(shipped))
     assert result.errors == []
-    assert len(result.items) == len(shipped)
-    for original, item in zip(shipped, result.items, strict=True):
+    carried = [q for q in shipped if q["type"] in ("single", "multiple", "true_false")]
+    assert len(carried) < len(shipped)  # the hands-on types are left out, not mangled
+    assert len(result.items) == len(carried)
+    for original, item in zip(carried, result.items, strict=True):
         assert {k: original.get(k) for k in GIFT_FIELDS} == \
             {k: item.data.get(k) for k in GIFT_FIELDS}, original["id"]
         assert item.data["topics"] == original["topics"][:1]
@@ -39,6 +44,42 @@ def test_it_round_trips_every_moodle_xml_field_of_the_shipped_bank(shipped):
             expected.pop("resources", None)
         assert item.data == expected, original["id"]
         assert item.not_carried == ["status"]
+    assert {q["type"] for q in shipped} >= {"hotspot", "ordering"}
+
+
+def test_moodle_xml_writes_ordering_as_moodles_ordering_type_and_hotspot_as_tagged_lines(
+        shipped):
+    import xml.etree.ElementTree as ET
+
+    ordering = next(q for q in shipped if q["type"] == "ordering")
+    hotspot = next(q for q in shipped if q["type"] == "hotspot")
+    root = ET.fromstring(moodlexml.export_questions([ordering, hotspot]))
+    first, second = root.findall("question")[1], root.findall("question")[3]
+    assert first.get("type") == "ordering"
+    assert first.findtext("gradingtype") == "LONGEST_ORDERED_SUBSET"
+    assert [(a.get("fraction"), a.findtext("text")) for a in first.findall("answer")] == [
+        (f"{n}.0000000", step) for n, step in enumerate(ordering["steps"], start=1)]
+    assert second.get("type") == "multichoice"
+    assert second.findtext("shuffleanswers") == "false"
+    answers = second.findall("answer")
+    lines = hotspot["artifact"]["content"].rstrip("\n").split("\n")
+    assert len(answers) == len(lines)
+    assert answers[0].findtext("text").startswith("Line 1: ")
+    assert [n for n, a in enumerate(answers, start=1) if float(a.get("fraction")) > 0] == \
+        hotspot["key_lines"]
+    assert "type:hotspot" in [t.text for t in second.findall("tags/tag/text")]
+    assert moodlexml.not_carried(hotspot)[-1] == moodlexml.HOTSPOT_NOTE
+
+
+def test_moodle_xml_refuses_a_tagged_hotspot_whose_answers_are_not_lines():
+    text = moodlexml.export_questions([{
+        "id": "serialization-x", "type": "single", "style": "concept", "difficulty": 1,
+        "topics": ["serialization"], "stem": "s\n", "explanation": "",
+        "choices": [{"text": "a", "correct": True}, {"text": "b", "misconception": "m"}]}])
+    text = text.replace("<text>style:concept</text>",
+                        "<text>style:concept</text></tag><tag><text>type:hotspot</text>")
+    result = moodlexml.parse(text)
+    assert result.items == [] and "must read 'Line N: ...'" in result.errors[0]
 
 
 def test_it_round_trips_the_native_yaml(shipped):
@@ -128,10 +169,34 @@ def test_it_reports_broken_xml_with_its_line():
 def test_it_refuses_moodle_question_types_it_cannot_carry():
     xml = ("<quiz>\n<question type=\"essay\"><name><text>e</text></name></question>\n</quiz>")
     assert moodlexml.parse(xml).errors == [
-        "2: question type 'essay' cannot be imported (only multichoice and truefalse)"]
+        "2: question type 'essay' cannot be imported (only multichoice, truefalse and ordering)"]
 
 
 def test_it_refuses_yaml_tags_in_an_uploaded_bank_file():
     result = native.parse("- id: !!python/object/apply:os.system ['echo hi']\n")
     assert result.items == []
     assert "tag" in result.errors[0] and result.errors[0].startswith("1: ")
+
+
+@pytest.mark.django_db
+def test_the_export_preview_lists_what_each_format_does_with_the_hands_on_types(hands_on_bank):
+    from apps.packs.exporting import export_preview
+
+    gift_preview = export_preview(kind="gift")
+    assert {row["reason"] for row in gift_preview.left_out} == {
+        "GIFT has no hotspot question", "GIFT has no ordering question"}
+    assert gift_preview.rows == []
+    moodle = {row.id: row.not_carried for row in export_preview(kind="moodle_xml").rows}
+    assert moodle["serialization-fixture-find-the-call"] == ["status", moodlexml.HOTSPOT_NOTE]
+    assert moodle["hub-risks-fixture-verify-order"] == ["status"]
+    qti_preview = export_preview(kind="qti", topic="hub-risks")
+    assert len(qti_preview.left_out) == 3 and qti_preview.rows == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["gift", "qti"])
+def test_an_export_with_nothing_the_format_can_hold_is_refused(hands_on_bank, world, kind):
+    from apps.packs.exporting import ExportRefused, export_file
+
+    with pytest.raises(ExportRefused, match="None of these questions can be written"):
+        export_file(user=world["instructor"], kind=kind, topic="hub-risks")

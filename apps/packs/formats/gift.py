@@ -1,4 +1,6 @@
 """Moodle GIFT, both directions: multichoice (single and multiple with fractions) and truefalse.
+GIFT has no "find the line" or ordering question: those are left out of an export, and the
+preview lists them (`carried`).
 
 GIFT carries the id (question title), main topic ($CATEGORY), stem with the artifact as a code
 block, choices, key, per-choice feedback (misconceptions) and general feedback (explanation).
@@ -16,6 +18,11 @@ from apps.packs.formats.common import ParsedItem, ParseResult, split_artifact, s
 NOT_CARRIED = ["style", "difficulty", "resources", "topics (beyond the main topic)", "atlas",
                "checked", "checked_against", "status"]
 _SPECIAL = "~=#{}:"
+CARRIED_TYPES = ("single", "multiple", "true_false")
+
+
+def carried(question: dict[str, Any]) -> bool:
+    return question.get("type") in CARRIED_TYPES
 
 
 def escape(text: str) -> str:
@@ -48,7 +55,7 @@ def export_questions(questions: list[dict[str, Any]]) -> str:
     """GIFT text for bank-shaped question dicts, grouped under a $CATEGORY per main topic."""
     lines: list[str] = ["// Exported from the AI supply-chain security arena (GIFT).", ""]
     category = None
-    for q in questions:
+    for q in (q for q in questions if carried(q)):
         if q["topics"][0] != category:
             category = q["topics"][0]
             lines += [f"$CATEGORY: $course$/top/{category}", ""]
