@@ -80,3 +80,27 @@ def test_it_counts_every_position_picked_in_a_multiple_answer_question():
     answers = [Answer(1, Q, QV, (0, 1), False, 1000, T0), Answer(2, Q, QV, (0,), True, 1000, T0)]
     stats = _stats(answers)
     assert [c.picks for c in stats.choices] == [2, 1, 0]
+
+
+def _answer(user: int, picked: tuple[int, ...], correct: bool, at: int = 0) -> Answer:
+    return Answer(user_id=user, question_id=7, version_id=70, picked=picked, is_correct=correct,
+                  elapsed_ms=3000, at=datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=at))
+
+
+def test_an_ordering_question_counts_how_often_each_step_was_out_of_place():
+    steps = [(0, "fetch", True), (1, "verify", True), (2, "admit", True)]
+    answers = [_answer(1, (0, 1, 2), True), _answer(2, (1, 0, 2), False),
+               _answer(3, (0, 2, 1), False), _answer(4, (1, 0, 2), False)]
+    stats = analyse(answers, version_id=70, question_id=7, choices=steps, min_answers=1,
+                    question_type="ordering")
+    assert [c.picks for c in stats.choices] == [2, 3, 1]  # "verify" goes wrong most
+    assert not any("nobody picks" in f for f in stats.flags)  # steps are no distractors
+
+
+def test_a_hotspot_counts_picks_per_line_and_does_not_flag_lines_nobody_picks():
+    lines = [(n, f"line {n}", n == 2) for n in range(6)]
+    answers = [_answer(u, (2,), True) for u in range(1, 4)] + [_answer(9, (4,), False)]
+    stats = analyse(answers, version_id=70, question_id=7, choices=lines, min_answers=1,
+                    question_type="hotspot")
+    assert [c.picks for c in stats.choices] == [0, 0, 3, 0, 1, 0]
+    assert not any("nobody picks" in f for f in stats.flags)
