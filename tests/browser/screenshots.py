@@ -177,3 +177,58 @@ def test_screenshot_tour(demo_settings, browser, asgi_live_server, world, demo):
     for path in tour.taken:
         print(f"  {path.name}")
     assert all(p.stat().st_size > 0 for p in tour.taken)
+
+
+def test_screenshot_hands_on_types(browser, asgi_live_server, world, hands_on_bank):
+    """"Find the line" and "order the steps" (issue 19): open, then closed after a partly wrong
+    answer (a tempting line picked beside the key; two steps swapped), at both sizes, and the
+    editor of each."""
+    from apps.quiz.models import QuizAttempt
+    from apps.quiz.services import QuizSpec, quiz_start
+
+    OUT.mkdir(exist_ok=True)
+    tour = Tour()
+    for size, viewport in SIZES.items():
+        attempt = quiz_start(user=world["learner"], spec=QuizSpec(count=5, mode="accuracy"))
+        context = session_context(browser, asgi_live_server, world["learner"], viewport=viewport)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"/quiz/{attempt.public_id}/")
+        shot = {"hotspot": 0, "ordering": 0}
+        for number in range(1, 6):
+            card = page.locator("#quiz-card")
+            card.get_by_text(f"Question {number} of 5").wait_for()
+            page.wait_for_function(WIRED)
+            attempt = QuizAttempt.objects.get(pk=attempt.pk)
+            aq = attempt.questions.select_related("version").get(number=number)
+            kind = aq.version.type
+            first = shot[kind] == 0
+            if first:
+                tour.shot(page, f"{kind}-question", size)
+            if kind == "hotspot":
+                noted = next(c.position for c in aq.version.choices.all() if c.misconception)
+                card.locator(".hotspot-line").nth(noted).click()
+                card.get_by_role("button", name=re.compile("Submit line")).click()
+            else:
+                card.locator(".order-step").nth(1).locator(".move-up").click()
+                card.get_by_role("button", name="Submit order").click()
+            card.locator(".result h2").wait_for()
+            page.wait_for_timeout(600)  # the reveal animation
+            if first:
+                tour.shot(page, f"{kind}-verdict", size)
+            shot[kind] += 1
+            page.get_by_role("button", name=re.compile("Next question|See results")).click()
+        context.close()
+        instructor = session_context(browser, asgi_live_server, world["instructor"],
+                                     viewport=viewport)
+        page = instructor.new_page()
+        for kind, slug in (("hotspot", "serialization-fixture-find-the-call"),
+                           ("ordering", "hub-risks-fixture-response-order")):
+            page.goto(f"/curation/q/{slug}/edit/")
+            page.locator("#preview .preview-card").wait_for()
+            tour.shot(page, f"{kind}-editor", size)
+        instructor.close()
+    print(f"\n{len(tour.taken)} screenshots in {OUT}:")
+    for path in tour.taken:
+        print(f"  {path.name}")
+    assert all(p.stat().st_size > 0 for p in tour.taken)
