@@ -257,6 +257,29 @@ def buffer_hole_loader() -> str:
     return _try_load(_crafted(_HOLE_ENTRIES, 88)[1])
 
 
+def renamed_torch_archive() -> str:
+    """A torch.save-style zip (model/data.pkl holding a pickled OrderedDict of plain floats)
+    saved under a .safetensors name, dumped and handed to the real safetensors loader."""
+    import collections
+    import io
+    import pickle
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        stamp = (2026, 11, 30, 10, 2, 0)
+        archive.writestr(zipfile.ZipInfo("model/data.pkl", stamp),
+                         pickle.dumps(collections.OrderedDict(bias=0.25), protocol=2))
+        archive.writestr(zipfile.ZipInfo("model/version", stamp), "3\n")
+    blob = buffer.getvalue()
+    return (
+        "$ xxd -g 1 -l 64 model.safetensors\n"
+        + _hexdump(blob, 64)
+        + "\n>>> safetensors.numpy.load(open('model.safetensors', 'rb').read())\n"
+        + _try_load(blob)
+    )
+
+
 ARTIFACTS = {
     "model-provenance-metadata-origin-claims": metadata_origin_claims,
     "serialization-safetensors-overlapping-offsets": overlapping_offsets,
@@ -269,4 +292,5 @@ ARTIFACTS = {
     "serialization-safetensors-metadata-code-string": metadata_code_string,
     "serialization-hotspot-safetensors-size-mismatch": size_mismatch,
     "serialization-hotspot-safetensors-buffer-hole": buffer_hole,
+    "serialization-hotspot-safetensors-renamed-archive": renamed_torch_archive,
 }
