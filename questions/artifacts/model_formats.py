@@ -138,8 +138,11 @@ def gguf_metadata_listing() -> str:
         folder = Path(tmp)
         writer = gguf.GGUFWriter(str(folder / "support-bot-q4.gguf"), "llama")
         writer.add_name("support-bot-7b")
-        writer.add_description("Answers billing questions for the support desk.")
+        writer.add_description("Answers billing and refund questions for the customer support desk.")
         writer.add_license("apache-2.0")
+        writer.add_base_model_count(1)
+        writer.add_base_model_name(0, "Support Base 7B Instruct")
+        writer.add_base_model_repo_url(0, "https://huggingface.co/example-org/support-base-7b-instruct")
         writer.add_context_length(4096)
         writer.add_tokenizer_model("llama")
         writer.add_chat_template("{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}\n"

@@ -215,6 +215,9 @@ def _state_dict_pickle(extra: bytes = b"") -> bytes:
             + b"u.")
 
 
+_STAMP = (2026, 11, 30, 10, 2, 0)  # fixed member dates, so that the archives' digests are stable
+
+
 def _write_checkpoint(folder: Path) -> None:
     # A trainer-style checkpoint folder: every .bin/.pt file a zip with <name>/data.pkl, as
     # torch.save writes them; only optimizer.pt carries an extra exec("print('hello')") call.
@@ -225,9 +228,9 @@ def _write_checkpoint(folder: Path) -> None:
                         ("scheduler.pt", b"")):
         stem = name.split(".")[0]
         with zipfile.ZipFile(checkpoint / name, "w") as archive:
-            archive.writestr(f"{stem}/data.pkl", _state_dict_pickle(extra))
-            archive.writestr(f"{stem}/version", "3\n")
-            archive.writestr(f"{stem}/data/0", bytes(16))
+            for member, data in ((f"{stem}/data.pkl", _state_dict_pickle(extra)),
+                                 (f"{stem}/version", b"3\n"), (f"{stem}/data/0", bytes(16))):
+                archive.writestr(zipfile.ZipInfo(member, _STAMP), data)
     (checkpoint / "config.json").write_text('{"model_type": "toy"}\n')
 
 
@@ -235,10 +238,19 @@ def picklescan_checkpoint_folder() -> str:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         _write_checkpoint(folder)
-        listing = subprocess.run(["ls", "-1", "checkpoint-500"], cwd=folder, env=dict(os.environ, LC_ALL="C"),
+        env = dict(os.environ, LC_ALL="C")
+        listing = subprocess.run(["ls", "-1", "checkpoint-500"], cwd=folder, env=env,
                                  stdout=subprocess.PIPE, text=True, check=True).stdout
-        return "\n".join(["$ ls -1 checkpoint-500", listing.rstrip("\n"),
-                          _run(folder, "picklescan", "-p", "checkpoint-500")])
+        files = [str(folder / "checkpoint-500" / name)
+                 for name in ("pytorch_model.bin", "optimizer.pt", "scheduler.pt")]
+        digests = subprocess.run(["sha256sum", *files], cwd=folder, env=env,
+                                 stdout=subprocess.PIPE, text=True, check=True).stdout
+        return "\n".join([
+            "$ ls -1 checkpoint-500", listing.rstrip("\n"),
+            f"$ sha256sum {SHOWN}/checkpoint-500/*.bin {SHOWN}/checkpoint-500/*.pt",
+            digests.replace(str(folder), SHOWN).rstrip("\n"),
+            _run(folder, "picklescan", "-p", "checkpoint-500"),
+        ])
 
 
 def _write_injected(folder: Path) -> None:

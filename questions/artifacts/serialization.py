@@ -206,10 +206,10 @@ def digest_match() -> str:
 # --- "find the line" (hotspot) artifacts, questions/find-the-line-formats.yaml ---------------
 
 class _EvalHello:
-    """Its `__reduce__` tells the unpickler to call eval("print('hello')")."""
+    """Its `__reduce__` tells the unpickler to call eval("print('hello from a pickle')")."""
 
     def __reduce__(self):
-        return (eval, ("print('hello')",))
+        return (eval, ("print('hello from a pickle')",))
 
 
 class _SayHello:
