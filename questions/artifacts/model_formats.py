@@ -17,6 +17,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
@@ -66,8 +67,6 @@ STAMP = (2026, 11, 30, 10, 2, 0)
 
 
 def keras_bomb_listing() -> str:
-    import zipfile
-
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "upload_7731.keras"
         with zipfile.ZipFile(path, "w") as archive:
@@ -89,7 +88,80 @@ def keras_bomb_listing() -> str:
     return f"$ unzip -v {path.name}\n{body.strip(chr(10))}\n"
 
 
+# --- "find the line" (hotspot) artifacts, questions/find-the-line-formats.yaml ---------------
+
+# keras.src.utils.python_utils.func_dump(lambda x: x * 2) under CPython 3.11 (the lambda compiled
+# from the string 'lambda x: x * 2' as '<string>'): base64 of the marshalled code object. A
+# constant, so the artifact does not depend on the Python version; the bytes only double their
+# input and are never loaded here.
+LAMBDA_CODE = (
+    "4wEAAAAAAAAAAAAAAAIAAAADAAAA8wwAAACXAHwAZAF6BQAAUwApAk7pAgAAAKkAKQHaAXhzAQAA\n"
+    "ACD6CDxzdHJpbmc++gg8bGFtYmRhPnIGAAAAAQAAAHMKAAAAgACIIYhhiSWAAPMAAAAA\n"
+)
+
+
+def keras_lambda_config() -> str:
+    """The config.json of a `.keras` archive with a Lambda layer, in the shape Keras 3 writes
+    (Lambda.get_config: function -> {"class_name": "__lambda__", "config": {code, defaults,
+    closure}}), pretty-printed by `python3 -m json.tool` straight out of the archive."""
+    config = {"module": "keras", "class_name": "Sequential", "config": {"name": "classifier",
+              "layers": [
+                  {"module": "keras.layers", "class_name": "Lambda",
+                   "config": {"name": "scale", "function": {
+                       "class_name": "__lambda__",
+                       "config": {"code": LAMBDA_CODE, "defaults": None, "closure": None}},
+                       "arguments": {}},
+                   "registered_name": None},
+                  {"module": "keras.layers", "class_name": "Dense",
+                   "config": {"name": "dense", "units": 1}, "registered_name": None},
+              ]}, "registered_name": None}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "classifier.keras"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr(zipfile.ZipInfo("metadata.json", STAMP),
+                             json.dumps({"keras_version": "3.14.1"}))
+            archive.writestr(zipfile.ZipInfo("config.json", STAMP), json.dumps(config))
+            archive.writestr(zipfile.ZipInfo("model.weights.h5", STAMP), b"")
+        raw = subprocess.run(["unzip", "-p", path.name, "config.json"], cwd=folder, check=True,
+                             stdout=subprocess.PIPE).stdout
+        pretty = subprocess.run([sys.executable, "-m", "json.tool", "--indent", "2"], input=raw,
+                                check=True, stdout=subprocess.PIPE).stdout.decode()
+    return "$ unzip -p classifier.keras config.json | python3 -m json.tool --indent 2\n" + pretty
+
+
+def gguf_metadata_listing() -> str:
+    """gguf-dump of a small GGUF with the usual descriptive keys and an ordinary chat template."""
+    import gguf
+    import numpy as np
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        writer = gguf.GGUFWriter(str(folder / "support-bot-q4.gguf"), "llama")
+        writer.add_name("support-bot-7b")
+        writer.add_description("Answers billing and refund questions for the customer support desk.")
+        writer.add_license("apache-2.0")
+        writer.add_base_model_count(1)
+        writer.add_base_model_name(0, "Support Base 7B Instruct")
+        writer.add_base_model_repo_url(0, "https://huggingface.co/example-org/support-base-7b-instruct")
+        writer.add_context_length(4096)
+        writer.add_tokenizer_model("llama")
+        writer.add_chat_template("{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}\n"
+                                 "{% endfor %}<|assistant|>")
+        writer.add_tensor("token_embd.weight", np.zeros((4, 8), dtype=np.float32))
+        writer.write_header_to_file()
+        writer.write_kv_data_to_file()
+        writer.write_tensors_to_file()
+        writer.close()
+        listing = subprocess.run([str(BIN / "gguf-dump"), "support-bot-q4.gguf"], cwd=folder,
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                 check=True).stdout
+    return "\n".join(["$ gguf-dump support-bot-q4.gguf",
+                      *[line.rstrip() for line in listing.rstrip().splitlines()]])
+
+
 ARTIFACTS = {
     "serialization-gguf-template-truncated-dump": gguf_template_dump,
     "serialization-keras-archive-decompression-bomb": keras_bomb_listing,
+    "serialization-hotspot-keras-lambda-marker": keras_lambda_config,
+    "serialization-hotspot-gguf-chat-template-field": gguf_metadata_listing,
 }

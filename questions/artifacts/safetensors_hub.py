@@ -204,6 +204,82 @@ def metadata_origin_claims() -> str:
     )
 
 
+# --------------------------------------------------------------------------- "find the line"
+# (hotspot) artifacts for questions/find-the-line-formats.yaml: headers written by hand in a
+# fixed key order, byte buffers of zeros, then handed to the real loader.
+
+
+def _crafted(entries: dict, buffer_len: int) -> tuple[bytes, bytes]:
+    header = json.dumps(entries, separators=(",", ":")).encode()
+    return header, struct.pack("<Q", len(header)) + header + bytes(buffer_len)
+
+
+def size_mismatch() -> str:
+    header, blob = _crafted(
+        {
+            "__metadata__": {"format": "pt"},
+            "classifier.bias": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+            "classifier.weight": {"dtype": "F32", "shape": [2, 8], "data_offsets": [8, 72]},
+            "embed.weight": {"dtype": "F32", "shape": [4, 8], "data_offsets": [72, 136]},
+            "norm.weight": {"dtype": "F16", "shape": [8], "data_offsets": [136, 152]},
+        },
+        152,
+    )
+    return (
+        "header of export.safetensors:\n"
+        + _pretty_header(header)
+        + f"\nbyte buffer length: {len(blob) - 8 - len(header)}\n"
+        + ">>> safetensors.numpy.load(data)\n"
+        + _try_load(blob)
+    )
+
+
+# Keys in name order, as some writers store them; the offsets leave bytes 32..40 unindexed.
+_HOLE_ENTRIES = {
+    "decoder.bias": {"dtype": "F32", "shape": [4], "data_offsets": [40, 56]},
+    "decoder.weight": {"dtype": "F32", "shape": [2, 4], "data_offsets": [56, 88]},
+    "encoder.bias": {"dtype": "F32", "shape": [4], "data_offsets": [16, 32]},
+    "encoder.weight": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]},
+}
+
+
+def buffer_hole() -> str:
+    header, blob = _crafted(_HOLE_ENTRIES, 88)
+    return (
+        "header of merged.safetensors:\n"
+        + _pretty_header(header)
+        + f"\nbyte buffer length: {len(blob) - 8 - len(header)}"
+    )
+
+
+def buffer_hole_loader() -> str:
+    """Not registered: the real loader's verdict on buffer_hole(), quoted in the explanation."""
+    return _try_load(_crafted(_HOLE_ENTRIES, 88)[1])
+
+
+def renamed_torch_archive() -> str:
+    """A torch.save-style zip (model/data.pkl holding a pickled OrderedDict of plain floats)
+    saved under a .safetensors name, dumped and handed to the real safetensors loader."""
+    import collections
+    import io
+    import pickle
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        stamp = (2026, 11, 30, 10, 2, 0)
+        archive.writestr(zipfile.ZipInfo("model/data.pkl", stamp),
+                         pickle.dumps(collections.OrderedDict(bias=0.25), protocol=2))
+        archive.writestr(zipfile.ZipInfo("model/version", stamp), "3\n")
+    blob = buffer.getvalue()
+    return (
+        "$ xxd -g 1 -l 64 model.safetensors\n"
+        + _hexdump(blob, 64)
+        + "\n>>> safetensors.numpy.load(open('model.safetensors', 'rb').read())\n"
+        + _try_load(blob)
+    )
+
+
 ARTIFACTS = {
     "model-provenance-metadata-origin-claims": metadata_origin_claims,
     "serialization-safetensors-overlapping-offsets": overlapping_offsets,
@@ -214,4 +290,7 @@ ARTIFACTS = {
     "serialization-safetensors-appended-bytes-rejected": appended_bytes,
     "serialization-safetensors-header-size-limit": header_too_large,
     "serialization-safetensors-metadata-code-string": metadata_code_string,
+    "serialization-hotspot-safetensors-size-mismatch": size_mismatch,
+    "serialization-hotspot-safetensors-buffer-hole": buffer_hole,
+    "serialization-hotspot-safetensors-renamed-archive": renamed_torch_archive,
 }

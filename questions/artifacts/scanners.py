@@ -199,6 +199,89 @@ def signing_config_changed() -> str:
         return _run(folder, *_verify())
 
 
+# --- "find the line" (hotspot) artifacts, questions/find-the-line-formats.yaml ---------------
+
+def _state_dict_pickle(extra: bytes = b"") -> bytes:
+    """A one-tensor PyTorch-style data.pkl (OrderedDict fc.weight -> _rebuild_tensor_v2(...)),
+    with `extra` opcodes run first and their result popped. Built opcode by opcode, never loaded."""
+    def text(value: str) -> bytes:
+        raw = value.encode()
+        return b"X" + len(raw).to_bytes(4, "little") + raw
+
+    tensor = (b"ctorch._utils\n_rebuild_tensor_v2\n((" + text("storage") + b"ctorch\nFloatStorage\n"
+              + text("0") + text("cpu") + b"K\x04tQK\x00K\x04\x85K\x01\x85\x89"
+              + b"ccollections\nOrderedDict\n)RtR")
+    return (b"\x80\x02" + extra + b"ccollections\nOrderedDict\n)R(" + text("fc.weight") + tensor
+            + b"u.")
+
+
+_STAMP = (2026, 11, 30, 10, 2, 0)  # fixed member dates, so that the archives' digests are stable
+
+
+def _write_checkpoint(folder: Path) -> None:
+    # A trainer-style checkpoint folder: every .bin/.pt file a zip with <name>/data.pkl, as
+    # torch.save writes them; only optimizer.pt carries an extra exec("print('hello')") call.
+    payload = b"c__builtin__\nexec\n(Vprint('hello')\ntR0"
+    checkpoint = folder / "checkpoint-500"
+    checkpoint.mkdir()
+    for name, extra in (("pytorch_model.bin", b""), ("optimizer.pt", payload),
+                        ("scheduler.pt", b"")):
+        stem = name.split(".")[0]
+        with zipfile.ZipFile(checkpoint / name, "w") as archive:
+            for member, data in ((f"{stem}/data.pkl", _state_dict_pickle(extra)),
+                                 (f"{stem}/version", b"3\n"), (f"{stem}/data/0", bytes(16))):
+                archive.writestr(zipfile.ZipInfo(member, _STAMP), data)
+    (checkpoint / "config.json").write_text('{"model_type": "toy"}\n')
+
+
+def picklescan_checkpoint_folder() -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _write_checkpoint(folder)
+        env = dict(os.environ, LC_ALL="C")
+        listing = subprocess.run(["ls", "-1", "checkpoint-500"], cwd=folder, env=env,
+                                 stdout=subprocess.PIPE, text=True, check=True).stdout
+        files = [str(folder / "checkpoint-500" / name)
+                 for name in ("pytorch_model.bin", "optimizer.pt", "scheduler.pt")]
+        digests = subprocess.run(["sha256sum", *files], cwd=folder, env=env,
+                                 stdout=subprocess.PIPE, text=True, check=True).stdout
+        return "\n".join([
+            "$ ls -1 checkpoint-500", listing.rstrip("\n"),
+            f"$ sha256sum {SHOWN}/checkpoint-500/*.bin {SHOWN}/checkpoint-500/*.pt",
+            digests.replace(str(folder), SHOWN).rstrip("\n"),
+            _run(folder, "picklescan", "-p", "checkpoint-500"),
+        ])
+
+
+def _write_injected(folder: Path) -> None:
+    # The same insertion Hugging Face's pickle-scanning page demonstrates, done with fickling's
+    # own API on a one-tensor state dict.
+    from fickling.fickle import Pickled
+
+    pickled = Pickled.load(_state_dict_pickle())
+    pickled.insert_python_exec("print('hello')")
+    (folder / "data.pkl").write_bytes(pickled.dumps())
+
+
+def fickling_injected_state_dict() -> str:
+    return _in_folder(_write_injected, ("fickling", "data.pkl"))
+
+
+def _write_broken(folder: Path) -> None:
+    # nullifAI's shape: a call at the start of the stream, then bytes that are not opcodes.
+    class _ExecHello:
+        def __reduce__(self):
+            return (exec, ("print('hello')",))
+
+    good = pickle.dumps(_ExecHello(), protocol=2)
+    (folder / "checkpoint.pkl").write_bytes(good[:-1] + b"\xff\xfe not a pickle any more")
+
+
+def broken_stream_two_scanners() -> str:
+    return _in_folder(_write_broken, ("picklescan", "-p", "checkpoint.pkl", "--globals"),
+                      ("modelscan", "-p", "checkpoint.pkl"))
+
+
 ARTIFACTS = {
     "serialization-scan-picklescan-print-exit-zero": picklescan_print_default,
     "serialization-scan-picklescan-strict-mode": picklescan_print_strict,
@@ -213,4 +296,7 @@ ARTIFACTS = {
     "signing-attestation-oms-verified-statement": signing_success_statement,
     "signing-attestation-oms-key-mismatch": signing_key_mismatch,
     "signing-attestation-oms-config-changed": signing_config_changed,
+    "serialization-hotspot-fickling-injected-exec": fickling_injected_state_dict,
+    "serialization-hotspot-picklescan-checkpoint-member": picklescan_checkpoint_folder,
+    "serialization-hotspot-broken-stream-two-scanners": broken_stream_two_scanners,
 }

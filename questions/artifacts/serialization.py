@@ -203,6 +203,112 @@ def digest_match() -> str:
     )
 
 
+# --- "find the line" (hotspot) artifacts, questions/find-the-line-formats.yaml ---------------
+
+class _EvalHello:
+    """Its `__reduce__` tells the unpickler to call eval("print('hello from a pickle')")."""
+
+    def __reduce__(self):
+        return (eval, ("print('hello from a pickle')",))
+
+
+class _SayHello:
+    def __reduce__(self):
+        return (print, ("hello",))
+
+
+class _SayBye:
+    def __reduce__(self):
+        return (print, ("bye",))
+
+
+def _short(text: str) -> bytes:
+    """SHORT_BINUNICODE opcode (protocol 4): 0x8c + 1-byte length + UTF-8 bytes."""
+    raw = text.encode("utf-8")
+    return b"\x8c" + bytes([len(raw)]) + raw
+
+
+def _tensor_hooks(storage_key: str, numel: int, hooks: bytes) -> bytes:
+    """Like _tensor, but with `hooks` as the backward-hooks argument instead of OrderedDict()."""
+    return (
+        b"ctorch._utils\n_rebuild_tensor_v2\n"
+        + b"(("
+        + _unicode("storage")
+        + b"ctorch\nFloatStorage\n"
+        + _unicode(storage_key)
+        + _unicode("cpu")
+        + _int1(numel)
+        + b"tQ"  # TUPLE -> persistent id, BINPERSID
+        + _int1(0)
+        + _int1(numel)
+        + b"\x85"
+        + _int1(1)
+        + b"\x85"
+        + b"\x89"
+        + hooks
+        + b"tR"
+    )
+
+
+def eval_global_proto2() -> str:
+    return _dis(pickle.dumps(_EvalHello(), protocol=2))
+
+
+def decode_then_exec() -> str:
+    # exec(codecs.decode("cevag('uryyb')", "rot13")): the code only appears ROT13-encoded.
+    data = (
+        b"\x80\x02c__builtin__\nexec\n"
+        + b"ccodecs\ndecode\n"
+        + _unicode("cevag('uryyb')")
+        + _unicode("rot13")
+        + b"\x86R"  # TUPLE2, REDUCE
+        + b"\x85R"  # TUPLE1, REDUCE
+        + b"."
+    )
+    return _dis(data)
+
+
+def memo_callable_twice() -> str:
+    # The pickler memoizes builtins.print the first time and fetches it with BINGET the second.
+    return _dis(pickle.dumps([_SayHello(), _SayBye()], protocol=2))
+
+
+def memo_names_stack_global() -> str:
+    # A "vocabulary" list whose entries are memoized, then two of them fetched back with BINGET
+    # to feed STACK_GLOBAL: no string opcode sits next to the import.
+    data = (
+        b"\x80\x04]\x94("
+        + _short("<pad>") + b"\x94"
+        + _short("builtins") + b"\x94"
+        + _short("exec") + b"\x94"
+        + _short("cat") + b"\x94"
+        + b"e"  # APPENDS
+        + b"h\x02h\x03\x93"  # BINGET 2, BINGET 3, STACK_GLOBAL
+        + _short("print('hello')") + b"\x94"
+        + b"\x85R0"  # TUPLE1, REDUCE, POP
+        + b"."
+    )
+    return _dis(data)
+
+
+def _one_tensor_state_dict(hooks: bytes) -> bytes:
+    return (
+        b"\x80\x02ccollections\nOrderedDict\n)R("
+        + _unicode("fc.weight")
+        + _tensor_hooks("0", 4, hooks)
+        + b"u."
+    )
+
+
+def state_dict_hooks_exec() -> str:
+    hooks = b"c__builtin__\nexec\n" + _unicode("print('hello')") + b"\x85R"
+    return _dis(_one_tensor_state_dict(hooks))
+
+
+def state_dict_one_tensor() -> str:
+    return _dis(_one_tensor_state_dict(b"ccollections\nOrderedDict\n)R"))
+
+
 ARTIFACTS = {
     "serialization-reduce-call-proto0": reduce_call_proto0,
     "serialization-stack-global-operands": stack_global_proto4,
@@ -220,4 +326,10 @@ ARTIFACTS = {
     "serialization-newobj-what-runs": newobj_build,
     "model-provenance-pickle-digest-mismatch": digest_mismatch,
     "model-provenance-pickle-digest-match": digest_match,
+    "serialization-hotspot-global-eval-import": eval_global_proto2,
+    "serialization-hotspot-decode-then-exec": decode_then_exec,
+    "serialization-hotspot-memoized-callable-twice": memo_callable_twice,
+    "serialization-hotspot-stack-global-from-memo": memo_names_stack_global,
+    "serialization-hotspot-state-dict-hook-exec": state_dict_hooks_exec,
+    "serialization-hotspot-persid-storage-record": state_dict_one_tensor,
 }
