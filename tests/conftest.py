@@ -65,6 +65,14 @@ def small_bank(db):
     return load_small_bank()
 
 
+@pytest.fixture
+def hands_on_bank(db):
+    """Two hotspot questions and one ordering question, loaded through the service."""
+    from tests.factories import load_hands_on_bank
+
+    return load_hands_on_bank()
+
+
 @pytest.fixture(autouse=True)
 def _tasks_run_where_the_test_says(request, settings):
     """Tests run tasks in-process unless they ask for a real worker (`worker` marker), so a

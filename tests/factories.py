@@ -63,6 +63,15 @@ def load_small_bank():
     return bank_load(bank=read_bank(FIXTURE_BANK))
 
 
+HANDS_ON_BANK = FIXTURE_BANK.parent / "bank-hands-on"
+
+
+def load_hands_on_bank():
+    """Two "find the line" questions (one key line, two key lines) and one "order the steps"
+    (tests/fixtures/bank-hands-on), loaded through the service."""
+    return bank_load(bank=read_bank(HANDS_ON_BANK))
+
+
 def load_small_bank_with_atlas(folder: Path, atlas: dict[str, list[str]]):
     """The fixture bank with MITRE ATLAS ids added to some of its questions, loaded through the
     service: {question id: [ATLAS ids]}."""

@@ -18,7 +18,13 @@ import yaml
 from apps.bank import atlas as atlas_list
 from apps.bank import limits
 
-QUESTION_TYPES = ("single", "multiple", "true_false")
+QUESTION_TYPES = ("single", "multiple", "true_false", "hotspot", "ordering")
+# Types whose learner picks among written choices; "hotspot" picks lines of its artifact
+# ("find the line") and "ordering" puts its steps in order. Internally both keep their lines or
+# steps as choices (a line's position is its line number - 1; a step's position is its place in
+# the right order), so that the deal, the opaque keys, the presenter and the statistics of every
+# play mode serve all five types.
+CHOICE_TYPES = ("single", "multiple", "true_false")
 STYLES = ("concept", "scenario")
 DIFFICULTIES = (1, 2, 3)
 ARTIFACT_KINDS = (
@@ -46,8 +52,13 @@ ATLAS_ID_RE = re.compile(r"^AML\.(T\d{4}(\.\d{3})?|M\d{4}|CS\d{4})$")
 CHECKED_RE = re.compile(r"^20\d\d-(0[1-9]|1[0-2])$")
 
 QUESTION_KEYS = {"id", "type", "style", "difficulty", "topics", "resources", "stem", "artifact",
-                 "choices", "explanation", "atlas", "checked", "checked_against", "status"}
-REQUIRED_QUESTION_KEYS = ("id", "type", "style", "difficulty", "topics", "stem", "choices")
+                 "choices", "key_lines", "line_notes", "steps", "explanation", "atlas", "checked",
+                 "checked_against", "status"}
+REQUIRED_QUESTION_KEYS = ("id", "type", "style", "difficulty", "topics", "stem")
+# What each type answers with, besides the common keys: the only key of these a question may carry.
+ANSWER_KEYS = {"single": ("choices",), "multiple": ("choices",), "true_false": ("choices",),
+               "hotspot": ("key_lines", "line_notes"), "ordering": ("steps",)}
+LINE_NOTE_KEYS = {"line", "misconception"}
 CHOICE_KEYS = {"text", "correct", "misconception"}
 RESOURCE_REF_KEYS = {"slug", "locator"}
 ARTIFACT_KEYS = {"kind", "content"}
@@ -111,15 +122,22 @@ class QuestionData:
         }
         if self.artifact_kind:
             out["artifact"] = {"kind": self.artifact_kind, "content": self.artifact_content}
-        choices = []
-        for c in self.choices:
-            choice: dict[str, Any] = {"text": c.text}
-            if c.correct:
-                choice["correct"] = True
-            if c.misconception:
-                choice["misconception"] = c.misconception
-            choices.append(choice)
-        out["choices"] = choices
+        if self.type == "hotspot":
+            out["key_lines"] = [n for n, c in enumerate(self.choices, start=1) if c.correct]
+            out["line_notes"] = [{"line": n, "misconception": c.misconception}
+                                 for n, c in enumerate(self.choices, start=1) if c.misconception]
+        elif self.type == "ordering":
+            out["steps"] = [c.text for c in self.choices]
+        else:
+            choices = []
+            for c in self.choices:
+                choice: dict[str, Any] = {"text": c.text}
+                if c.correct:
+                    choice["correct"] = True
+                if c.misconception:
+                    choice["misconception"] = c.misconception
+                choices.append(choice)
+            out["choices"] = choices
         out["explanation"] = self.explanation
         if self.atlas:
             out["atlas"] = list(self.atlas)
@@ -509,8 +527,19 @@ def validate_question(
                               f"{', '.join(ARTIFACT_KINDS)}")
             if not _nonempty_str(artifact_content):
                 errors.append(f"{at('artifact')}: {label}: artifact content must be non-empty text")
+    answer_keys = ANSWER_KEYS.get(qtype, ())
+    for key in ("choices", "key_lines", "line_notes", "steps"):
+        if key in item and qtype in ANSWER_KEYS and key not in answer_keys:
+            errors.append(f"{at(key)}: {label}: a {qtype} question has no {key!r} "
+                          f"(it answers with {' and '.join(repr(k) for k in answer_keys)})")
+    if qtype in CHOICE_TYPES and "choices" not in item:
+        errors.append(f"{where}: question is missing 'choices'")
     choices: list[ChoiceData] = []
-    if "choices" in item:
+    if qtype == "hotspot":
+        choices = _hotspot_choices(item, artifact_content, label, at, errors)
+    elif qtype == "ordering":
+        choices = _ordering_choices(item, label, at, errors)
+    elif "choices" in item:
         raw = item.get("choices")
         if not isinstance(raw, list) or not (2 <= len(raw) <= MAX_CHOICES):
             errors.append(f"{at('choices')}: {label}: needs 2 to {MAX_CHOICES} choices")
@@ -567,6 +596,101 @@ def validate_question(
         status=status, source=where, atlas=tuple(atlas), checked=checked,
         checked_against=checked_against.strip(),
     )
+
+
+def _hotspot_choices(item: dict, artifact: Any, label: str, at, errors: list[str]
+                     ) -> list[ChoiceData]:
+    """A hotspot's artifact lines as choices: line n is the choice at position n - 1, correct
+    when n is in `key_lines`, carrying the `line_notes` misconception of that line."""
+    if not _nonempty_str(artifact):
+        errors.append(f"{at('artifact')}: {label}: a hotspot question needs an artifact: its "
+                      "lines are what the learner picks from")
+        return []
+    lines = artifact.rstrip("\n").split("\n")
+    if len(lines) > limits.HOTSPOT_MAX_LINES:
+        errors.append(f"{at('artifact')}: {label}: a hotspot artifact has at most "
+                      f"{limits.HOTSPOT_MAX_LINES} lines, got {len(lines)}")
+        return []
+    for n, line in enumerate(lines, start=1):
+        if len(line) > limits.HOTSPOT_LINE:
+            errors.append(f"{at('artifact')}: {label}: line {n} of the artifact is {len(line):,} "
+                          f"characters long; a hotspot line's limit is {limits.HOTSPOT_LINE}")
+    key = item.get("key_lines")
+    if not (isinstance(key, list) and key and all(isinstance(n, int) and not isinstance(n, bool)
+                                                  for n in key)):
+        errors.append(f"{at('key_lines')}: {label}: key_lines must list the artifact's line "
+                      "numbers that answer the question (1 is the first line)")
+        return []
+    if len(key) > limits.HOTSPOT_MAX_KEY_LINES:
+        errors.append(f"{at('key_lines')}: {label}: at most {limits.HOTSPOT_MAX_KEY_LINES} key "
+                      f"lines, got {len(key)}")
+    if len(set(key)) != len(key):
+        errors.append(f"{at('key_lines')}: {label}: a key line is listed twice")
+    for n in key:
+        if not 1 <= n <= len(lines):
+            errors.append(f"{at('key_lines')}: {label}: line {n} is not in the artifact "
+                          f"(lines 1 to {len(lines)})")
+        elif not lines[n - 1].strip():
+            errors.append(f"{at('key_lines')}: {label}: line {n} of the artifact is blank")
+    notes = item.get("line_notes", [])
+    misconceptions: dict[int, str] = {}
+    if not isinstance(notes, list):
+        errors.append(f"{at('line_notes')}: {label}: line_notes must be a list of line and "
+                      "misconception")
+        notes = []
+    for note in notes:
+        if not isinstance(note, dict):
+            errors.append(f"{at('line_notes')}: {label}: each line note needs line and "
+                          "misconception")
+            continue
+        _check_keys(note, LINE_NOTE_KEYS, at("line_notes"), errors, "line note")
+        n, text = note.get("line"), note.get("misconception")
+        if not (isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= len(lines)):
+            errors.append(f"{at('line_notes')}: {label}: line note for {n!r}: not a line of the "
+                          f"artifact (lines 1 to {len(lines)})")
+            continue
+        if n in key:
+            errors.append(f"{at('line_notes')}: {label}: line {n} is a key line; only wrong "
+                          "lines carry a misconception")
+        if n in misconceptions:
+            errors.append(f"{at('line_notes')}: {label}: line {n} has two notes")
+        if not _nonempty_str(text):
+            errors.append(f"{at('line_notes')}: {label}: the note of line {n} needs a "
+                          "misconception")
+            continue
+        message = limits.too_long(f"the misconception of line {n}", text, limits.MISCONCEPTION)
+        if message:
+            errors.append(f"{at('line_notes')}: {label}: {message}")
+        misconceptions[n] = text.strip()
+    if len(misconceptions) < limits.HOTSPOT_MIN_NOTES:
+        errors.append(f"{at('line_notes')}: {label}: explain at least "
+                      f"{limits.HOTSPOT_MIN_NOTES} tempting wrong line in line_notes")
+    return [ChoiceData(text=line, correct=n in key, misconception=misconceptions.get(n, ""))
+            for n, line in enumerate(lines, start=1)]
+
+
+def _ordering_choices(item: dict, label: str, at, errors: list[str]) -> list[ChoiceData]:
+    """An ordering question's steps as choices, in the right order (every step is part of the
+    answer: `correct` marks them all)."""
+    steps = item.get("steps")
+    if not (isinstance(steps, list) and limits.ORDERING_MIN_STEPS <= len(steps)
+            <= limits.ORDERING_MAX_STEPS):
+        errors.append(f"{at('steps')}: {label}: an ordering question needs "
+                      f"{limits.ORDERING_MIN_STEPS} to {limits.ORDERING_MAX_STEPS} steps, in the "
+                      "right order")
+        return []
+    texts: list[str] = []
+    for n, step in enumerate(steps, start=1):
+        if not _nonempty_str(step):
+            errors.append(f"{at('steps')}: {label}: step {n} must be non-empty text")
+            continue
+        message = limits.too_long(f"step {n}", step, limits.STEP)
+        if message:
+            errors.append(f"{at('steps')}: {label}: {message}")
+        texts.append(step.strip())
+    if len(set(texts)) != len(texts):
+        errors.append(f"{at('steps')}: {label}: two steps have the same text")
+    return [ChoiceData(text=t, correct=True, misconception="") for t in texts]
 
 
 def read_bank(root: Path | str) -> Bank:

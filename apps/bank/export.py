@@ -36,8 +36,9 @@ def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
 
 
 def _list_representer(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
-    words = bool(data) and all(isinstance(x, str) and x and x.replace("-", "").isalnum()
-                               for x in data)
+    words = bool(data) and (
+        all(isinstance(x, str) and x and x.replace("-", "").isalnum() for x in data)
+        or all(isinstance(x, int) and not isinstance(x, bool) for x in data))  # key_lines
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=words)
 
 
@@ -64,9 +65,11 @@ def leading_comments(text: str) -> str:
 
 
 _QUESTION_ORDER = ("id", "type", "style", "difficulty", "topics", "resources", "stem", "artifact",
-                   "choices", "explanation", "atlas", "checked", "checked_against", "status")
+                   "choices", "key_lines", "line_notes", "steps", "explanation", "atlas", "checked",
+                   "checked_against", "status")
 _NESTED_ORDER = {"resources": ("slug", "locator"), "artifact": ("kind", "content"),
-                 "choices": ("text", "correct", "misconception")}
+                 "choices": ("text", "correct", "misconception"),
+                 "line_notes": ("line", "misconception")}
 
 
 def _ordered(keys: tuple[str, ...], data: dict[str, Any]) -> dict[str, Any]:

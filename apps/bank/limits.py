@@ -20,6 +20,16 @@ MAX_RESOURCES = 8
 CHECKED_AGAINST = 500
 MAX_ATLAS = 8
 SUPERSEDED = 300  # a resource's "superseded" note: the reason and the replacement
+# "Find the line" (hotspot): the artifact is shown as lines to pick from, each a control on a
+# phone, so it stays short; a key of more than three lines is a different question.
+HOTSPOT_MAX_LINES = 40
+HOTSPOT_LINE = 200
+HOTSPOT_MAX_KEY_LINES = 3
+HOTSPOT_MIN_NOTES = 1  # at least one tempting wrong line explained
+# "Order the steps": 3 to 7 steps, each a short sentence.
+ORDERING_MIN_STEPS = 3
+ORDERING_MAX_STEPS = 7
+STEP = 200
 
 TEXT_LIMITS = {
     "id": ID, "stem": STEM, "explanation": EXPLANATION, "artifact content": ARTIFACT,

@@ -52,6 +52,7 @@ from pathlib import Path
 from apps.bank import atlas as atlas_list
 from apps.bank.bankfile import (
     DISTINCT_PAIRS_FILE,
+    QUESTION_TYPES,
     Bank,
     QuestionData,
     _read_list_file,
@@ -271,11 +272,15 @@ def semantic_pairs(questions: list[QuestionData],
                    threshold: float = SEMANTIC_THRESHOLD) -> list[tuple[float, str, str]]:
     """Pairs of questions whose stem plus key are alike in TF-IDF cosine (paraphrases that the
     trigram rule misses), most alike first. IDF is computed over `questions`, so pass the whole
-    bank: a word common across the bank weighs little."""
+    bank: a word common across the bank weighs little. An ordering question and a question of
+    another type about the same incident ask different things (the sequence of its steps, not a
+    fact about it), so such a pair is not compared; two ordering questions are."""
     texts = [q.stem + " " + " ".join(c.text for c in q.choices if c.correct) for q in questions]
     vectors = _tfidf_vectors(texts)
     pairs = []
     for (i, a), (j, b) in combinations(enumerate(vectors), 2):
+        if (questions[i].type == "ordering") != (questions[j].type == "ordering"):
+            continue
         small, large = (a, b) if len(a) < len(b) else (b, a)
         cosine = sum(x * large.get(w, 0.0) for w, x in small.items())
         if cosine >= threshold:
@@ -470,7 +475,7 @@ def balance_report(questions: list[QuestionData]) -> list[str]:
         f"{d}: {_share(diff.get(d, 0), total)}" for d in (1, 2, 3)))
     types = Counter(q.type for q in questions)
     lines.append("per type: " + ", ".join(
-        f"{t}: {_share(types.get(t, 0), total)}" for t in ("single", "multiple", "true_false")))
+        f"{t}: {_share(types.get(t, 0), total)}" for t in QUESTION_TYPES))
     styles = Counter(q.style for q in questions)
     lines.append("per style: " + ", ".join(
         f"{s}: {_share(styles.get(s, 0), total)}" for s in ("concept", "scenario")))

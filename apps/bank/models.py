@@ -97,6 +97,8 @@ class QuestionVersion(models.Model):
         SINGLE = "single"
         MULTIPLE = "multiple"
         TRUE_FALSE = "true_false", "True or false"
+        HOTSPOT = "hotspot", "Find the line"
+        ORDERING = "ordering", "Order the steps"
 
     class Style(models.TextChoices):
         CONCEPT = "concept"

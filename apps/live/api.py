@@ -25,6 +25,7 @@ from apps.live.services import (
     GameSpec,
     LiveError,
 )
+from apps.play.api import picks_field
 
 PLAYER_HEADER = OpenApiParameter("X-Live-Player", str, OpenApiParameter.HEADER, required=True,
                                  description="The seat secret returned by join")
@@ -78,8 +79,7 @@ class JoinOut(serializers.Serializer):
 
 class AnswerInput(serializers.Serializer):
     question = serializers.IntegerField(min_value=1, max_value=MAX_COUNT)
-    choices = serializers.ListField(child=serializers.CharField(max_length=64), min_length=1,
-                                    max_length=6)
+    choices = picks_field()
 
 
 class NumberInput(serializers.Serializer):

@@ -26,6 +26,7 @@ from apps.live import selectors, services
 from apps.live.models import LiveGame, LivePlayer
 from apps.live.push import host_group, room_group
 from apps.live.services import MAX_COUNT, LiveError
+from apps.play.deal import MAX_PICKS
 
 MEMO_SIZE = 32
 _memo: OrderedDict[tuple[int, int], asyncio.Future] = OrderedDict()  # newest last
@@ -56,7 +57,7 @@ def _valid_answer(content: dict) -> tuple[int, list[str]] | None:
     number, keys = content.get("question"), content.get("choices")
     if not isinstance(number, int) or not 1 <= number <= MAX_COUNT:
         return None
-    if not isinstance(keys, list) or not 1 <= len(keys) <= 6 or not all(
+    if not isinstance(keys, list) or not 1 <= len(keys) <= MAX_PICKS or not all(
             isinstance(k, str) and 0 < len(k) <= 64 for k in keys):
         return None
     return number, keys

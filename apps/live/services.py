@@ -36,7 +36,8 @@ from apps.live.models import (
     LiveQuestion,
 )
 from apps.play.cards import card, cards
-from apps.play.deal import PickError, deal_choices, parse_pick
+from apps.play.deal import PickError, deal_for, parse_pick
+from apps.play.present import credit as pick_credit
 from apps.play.present import is_correct as pick_is_correct
 from apps.play.scoring import answer_points
 from apps.skills import tasks as skill_tasks
@@ -160,7 +161,7 @@ def game_create(*, host, spec: GameSpec) -> LiveGame:
                     question_count=len(chosen), team_count=spec.teams)
                 rows = []
                 for number, vid in enumerate(chosen, start=1):
-                    deal = deal_choices(len(the_cards[vid].choices))
+                    deal = deal_for(the_cards[vid])
                     rows.append(LiveQuestion(game=game, number=number, version_id=vid,
                                              choice_order=list(deal.order),
                                              choice_keys=list(deal.keys)))
@@ -551,7 +552,7 @@ def game_answer(*, game: LiveGame, player: LivePlayer, number: int, keys) -> Ans
         if question is None:
             raise LiveError(f"This game has no question {number}.", status=404)
         try:
-            picked = parse_pick(question.deal, keys, question_type=card(question.version_id).type)
+            picked = parse_pick(question.deal, keys, card(question.version_id))
         except PickError as exc:
             raise LiveError(str(exc)) from None
         existing = LiveAnswer.objects.filter(question=question, player=player).first()
@@ -574,7 +575,7 @@ def game_answer(*, game: LiveGame, player: LivePlayer, number: int, keys) -> Ans
         streak = seat.streak + 1 if correct else 0
         points = answer_points(mode=locked.scoring, correct=correct, elapsed=elapsed,
                                limit=(question.deadline - question.opened_at).total_seconds(),
-                               streak=streak)
+                               streak=streak, credit=pick_credit(the_card, picked))
         answer = LiveAnswer.objects.create(question=question, player=seat, picked=picked,
                                            elapsed_ms=round(elapsed * 1000),
                                            is_correct=correct, points=points)

@@ -12,6 +12,7 @@ from apps.core.ratelimit import rate_limit
 from apps.matches import realtime, selectors, services
 from apps.matches.models import Match
 from apps.matches.services import MatchError
+from apps.play.api import picks_field
 
 Detail = inline_serializer("MatchDetail", {"detail": serializers.CharField()})
 State = inline_serializer("MatchState", {
@@ -53,8 +54,7 @@ class BotInput(TopicInput):
 
 class MatchAnswerInput(serializers.Serializer):
     round = serializers.IntegerField(min_value=1, max_value=50)
-    choices = serializers.ListField(child=serializers.CharField(max_length=64), min_length=1,
-                                    max_length=6)
+    choices = picks_field()
 
 
 def _error(exc: MatchError) -> Response:

@@ -41,7 +41,7 @@ from apps.matches.models import (
     RoundAnswer,
 )
 from apps.play.cards import card, cards
-from apps.play.deal import Deal, PickError, deal_choices, parse_pick
+from apps.play.deal import Deal, PickError, deal_for, parse_pick
 from apps.play.present import is_correct as pick_is_correct
 from apps.play.scoring import speed_points
 from apps.skills import tasks as skill_tasks
@@ -118,7 +118,7 @@ def _create_rounds(match: Match) -> None:
     rounds = []
     the_cards = cards(chosen)
     for number, vid in enumerate(chosen, start=1):
-        deal = deal_choices(len(the_cards[vid].choices))
+        deal = deal_for(the_cards[vid])
         rounds.append(Round(match=match, number=number, version=versions[vid],
                             choice_order=list(deal.order), choice_keys=list(deal.keys),
                             multiplier=2 if number == len(chosen) else 1))
@@ -384,7 +384,7 @@ def queue_wave() -> list[Match]:
 def _parse_pick(rnd: Round, keys) -> list[int]:
     try:
         return parse_pick(Deal.of(rnd.choice_order, rnd.choice_keys), keys,
-                          question_type=card(rnd.version_id).type)
+                          card(rnd.version_id))
     except PickError as exc:
         raise MatchError(str(exc)) from None
 

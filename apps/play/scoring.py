@@ -22,9 +22,13 @@ def streak_bonus(streak: int) -> int:
     return min(100 * (streak - 1), MAX_STREAK_BONUS)
 
 
-def answer_points(*, mode: str, correct: bool, elapsed: float, limit: float, streak: int) -> int:
+def answer_points(*, mode: str, correct: bool, elapsed: float, limit: float, streak: int,
+                  credit: float = 0.0) -> int:
+    """Points for one answer. Speed scoring is all-or-nothing; accuracy scoring gives a wrong
+    answer its partial `credit` (apps.play.present.credit: an ordering question's steps in the
+    right relative order) of MAX_POINTS."""
     if not correct:
-        return 0
+        return round(MAX_POINTS * min(max(credit, 0.0), 1.0)) if mode == "accuracy" else 0
     if mode == "accuracy":
         return MAX_POINTS
     return speed_points(elapsed=elapsed, limit=limit) + streak_bonus(streak)

@@ -12,6 +12,7 @@ from apps.bank.atlas import catalogue as atlas_catalogue
 from apps.bank.models import Resource, Topic
 from apps.core.api import ErrorOut
 from apps.core.ratelimit import rate_limit
+from apps.play.api import HandsOnResultMixin, picks_field, picks_out
 from apps.quiz import selectors, services
 from apps.quiz.models import QuizAttempt
 from apps.quiz.services import MAX_COUNT, MAX_SECONDS, MIN_COUNT, MIN_SECONDS, QuizError, QuizSpec
@@ -48,8 +49,7 @@ class QuizCreateInput(serializers.Serializer):
 
 class AnswerInput(serializers.Serializer):
     question = serializers.IntegerField(min_value=1, max_value=MAX_COUNT)
-    choices = serializers.ListField(child=serializers.CharField(max_length=64), min_length=1,
-                                    max_length=6)
+    choices = picks_field()
 
 
 class NextInput(serializers.Serializer):
@@ -84,7 +84,7 @@ class AtlasRefOut(serializers.Serializer):
     url = serializers.CharField(help_text="atlas.mitre.org page of the id")
 
 
-class ResultOut(serializers.Serializer):
+class ResultOut(HandsOnResultMixin):
     """A closed question's result. With `withheld` true (the learner has the question in play in
     another quiz or match) only number, state, timed_out and points are present."""
 
@@ -119,7 +119,9 @@ class QuestionOut(serializers.Serializer):
     stem = serializers.CharField()
     stem_html = serializers.CharField()
     artifact = ArtifactOut(allow_null=True)
-    choices = ChoiceOut(many=True)
+    picks = picks_out()
+    choices = ChoiceOut(many=True, help_text="The choices; for a hotspot, the artifact's lines "
+                        "in order; for an ordering question, the steps shuffled")
     remaining_ms = serializers.IntegerField()
     limit_ms = serializers.IntegerField()
     result = ResultOut(allow_null=True)

@@ -25,7 +25,8 @@ from apps.bank.selectors import published_versions
 from apps.core.holds import questions_in_play
 from apps.core.outbox import outbox_enqueue
 from apps.play.cards import card, cards
-from apps.play.deal import PickError, deal_choices, parse_pick
+from apps.play.deal import PickError, deal_for, parse_pick
+from apps.play.present import credit as pick_credit
 from apps.play.present import is_correct as pick_is_correct
 from apps.play.scoring import answer_points
 from apps.quiz.models import AttemptQuestion, QuizAnswer, QuizAttempt
@@ -129,7 +130,7 @@ def _create(*, user, versions: list[int], spec: QuizSpec, time_factor: float,
     the_cards = cards(versions)
     rows = []
     for number, version_id in enumerate(versions, start=1):
-        deal = deal_choices(len(the_cards[version_id].choices))
+        deal = deal_for(the_cards[version_id])
         row = AttemptQuestion(attempt=attempt, number=number, version_id=version_id,
                               choice_order=list(deal.order), choice_keys=list(deal.keys))
         if number == 1:
@@ -374,7 +375,7 @@ def _answer(attempt: QuizAttempt | AttemptRef, number: int, keys: list[str]) -> 
             attempt.state = locked.state
         the_card = card(question.version_id)
         try:
-            picked = parse_pick(question.deal, keys, question_type=the_card.type)
+            picked = parse_pick(question.deal, keys, the_card)
         except PickError as exc:
             raise QuizError(str(exc)) from None
         if question.state == AttemptQuestion.State.ANSWERED:
@@ -390,7 +391,8 @@ def _answer(attempt: QuizAttempt | AttemptRef, number: int, keys: list[str]) -> 
         elapsed = (now - question.sent_at).total_seconds()
         streak = locked.streak + 1 if correct else 0
         points = answer_points(mode=locked.mode, correct=correct, elapsed=elapsed,
-                               limit=limit_seconds(locked), streak=streak)
+                               limit=limit_seconds(locked), streak=streak,
+                               credit=pick_credit(the_card, picked))
         answer = QuizAnswer.objects.create(question=question, picked=picked, is_correct=correct,
                                            points=points, elapsed_ms=round(elapsed * 1000))
         AttemptQuestion.objects.filter(pk=question.pk).update(

@@ -159,3 +159,50 @@ document.addEventListener("DOMContentLoaded", () => {
     input.focus();
   });
 });
+
+// "Find the line" and "order the steps" (templates/play/_choices.html), on every play page and
+// on boards swapped in later (delegated listeners). Keyboard: in a hotspot, ↑/↓ move between
+// lines (a radio group does so natively), Space picks, Enter submits; an ordering step moves
+// with its arrow buttons or Alt+↑/↓ while focused, and Enter submits.
+(() => {
+  function submit(form) {
+    const button = form.querySelector("button.submit-multiple");
+    if (button) { if (form.requestSubmit) form.requestSubmit(button); else button.click(); }
+  }
+  function move(step, by) {
+    const list = step.parentElement;
+    const steps = [...list.children];
+    const to = steps.indexOf(step) + by;
+    if (to < 0 || to >= steps.length) return;
+    if (by < 0) list.insertBefore(step, steps[to]); else list.insertBefore(step, steps[to].nextSibling);
+    step.classList.add("moved");
+    setTimeout(() => step.classList.remove("moved"), 400);
+    const text = step.querySelector(".step-text").textContent.trim();
+    if (window.announce) window.announce(`${text}: now step ${to + 1} of ${steps.length}`);
+  }
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest(".order-step .move-up, .order-step .move-down");
+    if (!button) return;
+    const step = button.closest(".order-step");
+    move(step, button.classList.contains("move-up") ? -1 : 1);
+    button.focus();
+  });
+  document.addEventListener("keydown", (event) => {
+    const step = event.target.closest && event.target.closest(".order-step");
+    const line = event.target.closest && event.target.closest(".hotspot-lines");
+    if (step && event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+      move(step, event.key === "ArrowUp" ? -1 : 1);
+      step.focus();
+      event.preventDefault();
+    } else if ((step || line) && event.key === "Enter" && event.target.tagName !== "BUTTON") {
+      submit(event.target.closest("form"));
+      event.preventDefault();
+    } else if (line && event.target.type === "checkbox" &&
+               (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      const boxes = [...line.querySelectorAll("input")];
+      const next = boxes[boxes.indexOf(event.target) + (event.key === "ArrowDown" ? 1 : -1)];
+      if (next) next.focus();
+      event.preventDefault();
+    }
+  });
+})();

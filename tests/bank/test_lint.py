@@ -270,3 +270,17 @@ def test_it_reports_coverage_per_technique_with_its_sub_techniques():
     assert "    AML.T0010.003 AI Supply Chain Compromise: Model: 2" in lines
     assert "    AML.T0010.001 AI Supply Chain Compromise: AI Software: 1" in lines
     assert "  AML.M0014 Verify AI Artifacts: 1" in lines
+
+
+def test_an_ordering_question_is_not_compared_with_a_fact_question_about_the_same_event():
+    questions = _paraphrase_bank()
+    steps = q("serialization-steps", qtype="ordering",
+              stem="Which opcode lets a pickle call os.system while it loads?",
+              choices=[("REDUCE", True), ("STOP", True), ("MARK", True)])
+    pairs = lint.semantic_pairs([*questions, steps])
+    assert [(x, y) for _, x, y in pairs] == [("serialization-a", "serialization-b")]
+    twin = q("serialization-steps-twin", qtype="ordering",
+             stem="While loading, what pickle opcode can invoke os.system?",
+             choices=[("REDUCE", True), ("STOP", True), ("MARK", True)])
+    assert ("serialization-steps", "serialization-steps-twin") in [
+        (x, y) for _, x, y in lint.semantic_pairs([*questions, steps, twin])]

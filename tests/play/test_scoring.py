@@ -32,3 +32,13 @@ def test_a_wrong_answer_scores_nothing():
 def test_a_zero_limit_is_refused():
     with pytest.raises(ValueError):
         speed_points(elapsed=1, limit=0)
+
+
+def test_accuracy_mode_gives_a_wrong_answer_its_partial_credit():
+    assert answer_points(mode="accuracy", correct=False, elapsed=1, limit=20, streak=0,
+                         credit=0.75) == 750
+
+
+def test_speed_mode_ignores_partial_credit():
+    assert answer_points(mode="speed", correct=False, elapsed=1, limit=20, streak=0,
+                         credit=0.75) == 0
