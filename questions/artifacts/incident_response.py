@@ -18,7 +18,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from provenance_signing import OFFICIAL_REPO, compact_statement, slsa_statement
+from provenance_signing import compact_statement, slsa_statement
 
 WATCHED = ("open", "os.listdir", "os.scandir", "pickle.find_class", "socket.connect",
            "socket.getaddrinfo", "subprocess.Popen", "os.system")
@@ -75,15 +75,15 @@ ARTIFACTS = {
 def provenance_invocation() -> str:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as wheel:
-        info = zipfile.ZipInfo("acme_intent/__init__.py", date_time=(2026, 5, 6, 10, 0, 0))
+        info = zipfile.ZipInfo("nw_serving/__init__.py", date_time=(2026, 5, 6, 10, 0, 0))
         wheel.writestr(info, "__version__ = '3.0.1'\n")
-    stmt = slsa_statement("acme_intent-3.0.1-py3-none-any.whl", buf.getvalue(),
-                          repository=OFFICIAL_REPO, ref="refs/tags/v3.0.1",
-                          commit_label="acme-ai/intent-classifier v3.0.1",
-                          run_id="8841177032")
+    stmt = slsa_statement("nw_serving-3.0.1-py3-none-any.whl", buf.getvalue(),
+                          repository="https://github.com/northwind-ml/nw-serving",
+                          ref="refs/tags/v3.0.1", commit_label="northwind-ml/nw-serving v3.0.1",
+                          run_id="8841177032", repository_id="688204117")
     stmt["predicate"]["runDetails"]["metadata"].update(
         startedOn="2026-05-06T10:02:13Z", finishedOn="2026-05-06T10:09:58Z")
-    return ("# acme_intent-3.0.1-py3-none-any.whl.intoto.jsonl, payload decoded (signature valid)\n"
+    return ("# nw_serving-3.0.1-py3-none-any.whl.intoto.jsonl, payload decoded (signature valid)\n"
             + compact_statement(stmt))
 
 

@@ -424,17 +424,18 @@ def fulcio_style_certificate() -> bytes:
     leaf_key = ec.derive_private_key(0x5EED_1EAF, ec.SECP256R1())
     issuer = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "sigstore.dev"),
                         x509.NameAttribute(NameOID.COMMON_NAME, "sigstore-intermediate")])
-    workflow = f"{OFFICIAL_REPO}/.github/workflows/release.yml@refs/tags/v3.0.0"
-    start = datetime.datetime(2026, 3, 2, 9, 31, 40, tzinfo=datetime.timezone.utc)
+    repo = "https://github.com/northwind-ml/speech-tagger"
+    workflow = f"{repo}/.github/workflows/publish.yml@refs/tags/v1.2.0"
+    start = datetime.datetime(2026, 6, 9, 14, 5, 12, tzinfo=datetime.timezone.utc)
     values = {
         "1.3.6.1.4.1.57264.1.8": "https://token.actions.githubusercontent.com",
         "1.3.6.1.4.1.57264.1.9": workflow,
         "1.3.6.1.4.1.57264.1.11": "github-hosted",
-        "1.3.6.1.4.1.57264.1.12": OFFICIAL_REPO,
-        "1.3.6.1.4.1.57264.1.13": git_commit("acme-ai/intent-classifier v3.0.0"),
-        "1.3.6.1.4.1.57264.1.14": "refs/tags/v3.0.0",
+        "1.3.6.1.4.1.57264.1.12": repo,
+        "1.3.6.1.4.1.57264.1.13": git_commit("northwind-ml/speech-tagger v1.2.0"),
+        "1.3.6.1.4.1.57264.1.14": "refs/tags/v1.2.0",
         "1.3.6.1.4.1.57264.1.20": "push",
-        "1.3.6.1.4.1.57264.1.21": f"{OFFICIAL_REPO}/actions/runs/8123456789/attempts/1",
+        "1.3.6.1.4.1.57264.1.21": f"{repo}/actions/runs/9012734418/attempts/1",
     }
     builder = (x509.CertificateBuilder()
                .subject_name(x509.Name([]))
