@@ -496,10 +496,30 @@ def hotspot_certificate_identity() -> str:
     return "\n".join(lines) + "\n"
 
 
+def hotspot_pull_request_event() -> str:
+    # A company-run provenance generator (a reusable workflow) that, unlike the GitHub Actions
+    # workflow build type, does not refuse events other than create/release/push/workflow_dispatch.
+    repo = "https://github.com/northwind-ml/nw-tokenize"
+    wheel = b"nw_tokenize 2.3.1 wheel built by the CI workflow"
+    stmt = slsa_statement("nw_tokenize-2.3.1-py3-none-any.whl", wheel, repository=repo,
+                          ref="refs/heads/main", path=".github/workflows/ci.yml",
+                          builder_id=("https://github.com/northwind-ml/build-tools/.github/workflows/"
+                                      "provenance.yml@refs/tags/v1.4.0"),
+                          commit_label="northwind-ml/nw-tokenize main 2026-06-30",
+                          run_id="9203318871", repository_id="688207734")
+    stmt["predicate"]["buildDefinition"]["internalParameters"]["github"]["event_name"] = (
+        "pull_request_target")
+    stmt["predicate"]["runDetails"]["metadata"].update(
+        startedOn="2026-06-30T18:41:02Z", finishedOn="2026-06-30T18:47:26Z")
+    return ("# nw_tokenize-2.3.1-py3-none-any.whl: provenance payload, decoded (signature valid)\n"
+            + compact_statement(stmt))
+
+
 ARTIFACTS.update({
     "signing-attestation-hotspot-builder-id": hotspot_builder_id,
     "pipeline-integrity-hotspot-source-commit": hotspot_source_commit,
     "pipeline-integrity-hotspot-dataset-revision": hotspot_dataset_revision,
     "signing-attestation-hotspot-subject-by-digest": hotspot_subject_by_digest,
     "signing-attestation-hotspot-certificate-identity": hotspot_certificate_identity,
+    "pipeline-integrity-hotspot-pull-request-event": hotspot_pull_request_event,
 })
