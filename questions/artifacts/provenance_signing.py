@@ -426,7 +426,7 @@ def fulcio_style_certificate() -> bytes:
                         x509.NameAttribute(NameOID.COMMON_NAME, "sigstore-intermediate")])
     repo = "https://github.com/northwind-ml/speech-tagger"
     workflow = f"{repo}/.github/workflows/publish.yml@refs/tags/v1.2.0"
-    start = datetime.datetime(2026, 6, 9, 14, 5, 12, tzinfo=datetime.timezone.utc)
+    start = datetime.datetime(2026, 6, 9, 14, 5, 12, tzinfo=datetime.UTC)
     values = {
         "1.3.6.1.4.1.57264.1.8": "https://token.actions.githubusercontent.com",
         "1.3.6.1.4.1.57264.1.9": workflow,
