@@ -52,6 +52,8 @@ urlpatterns = [
     path("packs/imports/<uuid:public_id>/apply/", packs_api.import_apply,
          name="api-pack-import-apply"),
     path("packs/export/", packs_api.export, name="api-pack-export"),
+    path("packs/export/preview/", packs_api.export_preview_detail,
+         name="api-pack-export-preview"),
     path("insights/questions/", insights_api.question_list, name="api-insights"),
     path("insights/questions/<slug:slug>/", insights_api.question_detail,
          name="api-insights-question"),

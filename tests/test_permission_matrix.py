@@ -65,6 +65,33 @@ def instructors_import(world) -> str:
                                           filename="x.gift", text="::a-b::c {T}\n").public_id)
 
 
+def instructors_assignment_export(world, url: str) -> str:
+    """`url` with a cohort assignment of the instructor's over the small bank (QTI export)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.cohorts.models import Cohort
+    from apps.cohorts.services import assignment_create
+    from tests.factories import load_small_bank
+
+    load_small_bank()
+    cohort = Cohort.objects.get(pk=instructors_cohort(world))
+    assignment = assignment_create(cohort=cohort, by=world["instructor"],
+                                   title="A", due_at=timezone.now() + timedelta(days=1),
+                                   question_slugs=["serialization-fixture-reduce"])
+    return f"{url}assignment={assignment.pk}"
+
+
+def with_bank(url: str):
+    def build(world) -> str:
+        from tests.factories import load_small_bank
+
+        load_small_bank()
+        return url
+    return build
+
+
 ROWS = [
     Row("live join page", "GET", "/live/", everyone(200)),
     Row("live host form", "GET", "/live/new/", SIGNED_IN),
@@ -176,12 +203,25 @@ ROWS = [
     Row("packs import preview", "GET", lambda w: f"/packs/import/{instructors_import(w)}/",
         {**everyone(404), "instructor": 200}),
     Row("packs export gift", "GET", "/packs/export/gift/", INSTRUCTORS_ONLY),
+    Row("packs export qti", "GET", with_bank("/packs/export/qti/"), INSTRUCTORS_ONLY),
+    Row("packs export preview", "GET", with_bank("/packs/export/preview/?kind=qti"),
+        INSTRUCTORS_ONLY),
+    Row("packs export an assignment as qti", "GET",
+        lambda w: instructors_assignment_export(w, "/packs/export/qti/?"),
+        {**everyone(404), "instructor": 200}),
     Row("api pack import upload (json refused)", "POST", "/api/v1/packs/imports/",
         {**INSTRUCTORS_ONLY, "instructor": 415, "staff": 415}),
     Row("api pack import preview", "GET",
         lambda w: f"/api/v1/packs/imports/{instructors_import(w)}/",
         {**everyone(404), "instructor": 200}),
     Row("api pack export", "GET", "/api/v1/packs/export/?kind=moodle_xml", INSTRUCTORS_ONLY),
+    Row("api pack export qti", "GET", with_bank("/api/v1/packs/export/?kind=qti"),
+        INSTRUCTORS_ONLY),
+    Row("api pack export preview", "GET", with_bank("/api/v1/packs/export/preview/?kind=qti"),
+        INSTRUCTORS_ONLY),
+    Row("api pack export preview of an assignment", "GET",
+        lambda w: instructors_assignment_export(w, "/api/v1/packs/export/preview/?kind=qti&"),
+        {**everyone(404), "instructor": 200}),
     Row("insights page", "GET", "/insights/", INSTRUCTORS_ONLY),
     Row("api insights", "GET", "/api/v1/insights/questions/", INSTRUCTORS_ONLY),    Row("cohorts page", "GET", "/cohorts/", INSTRUCTORS_ONLY),
     Row("cohort page", "GET", lambda w: f"/cohorts/{instructors_cohort(w)}/",

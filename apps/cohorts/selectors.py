@@ -31,6 +31,16 @@ def get_cohort_for_owner(user, cohort_id) -> Cohort:
         raise Http404 from None
 
 
+def get_assignment_for_owner(user, assignment_id) -> Assignment:
+    """An assignment is managed by the instructor who owns its cohort only."""
+    require_instructor(user)
+    try:
+        return Assignment.objects.select_related("cohort", "topic").get(
+            pk=int(assignment_id), cohort__owner=user)
+    except (Assignment.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
 def get_assignment_for_member(user, assignment_id) -> Assignment:
     if not user.is_authenticated:
         raise Http404

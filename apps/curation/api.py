@@ -44,6 +44,11 @@ class CurationChoiceInput(serializers.Serializer):
                                           allow_blank=True)
 
 
+class CurationLineNoteInput(serializers.Serializer):
+    line = serializers.IntegerField(min_value=1, max_value=limits.HOTSPOT_MAX_LINES)
+    misconception = serializers.CharField(max_length=limits.MISCONCEPTION)
+
+
 class CurationQuestionInput(serializers.Serializer):
     """A question in the bank's YAML shape (questions/README.md)."""
 
@@ -58,7 +63,19 @@ class CurationQuestionInput(serializers.Serializer):
                                       max_length=limits.MAX_RESOURCES, required=False)
     stem = serializers.CharField(max_length=limits.STEM, trim_whitespace=False)
     artifact = CurationArtifactInput(required=False)
-    choices = serializers.ListField(child=CurationChoiceInput(), max_length=MAX_CHOICES)
+    choices = serializers.ListField(child=CurationChoiceInput(), max_length=MAX_CHOICES,
+                                    required=False,
+                                    help_text="single, multiple and true_false questions")
+    key_lines = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=limits.HOTSPOT_MAX_LINES),
+        max_length=limits.HOTSPOT_MAX_KEY_LINES, required=False,
+        help_text="hotspot questions: the artifact's lines (from 1) that answer")
+    line_notes = serializers.ListField(child=CurationLineNoteInput(), required=False,
+                                       max_length=limits.HOTSPOT_MAX_LINES,
+                                       help_text="hotspot questions: tempting wrong lines")
+    steps = serializers.ListField(child=serializers.CharField(max_length=limits.STEP),
+                                  max_length=limits.ORDERING_MAX_STEPS, required=False,
+                                  help_text="ordering questions: the steps in the right order")
     explanation = serializers.CharField(max_length=limits.EXPLANATION, required=False,
                                         allow_blank=True,
                                         trim_whitespace=False)
@@ -72,8 +89,14 @@ class CurationQuestionInput(serializers.Serializer):
         item["resources"] = [dict(r) for r in d.get("resources", [])]
         if d.get("artifact"):
             item["artifact"] = dict(d["artifact"])
-        item["choices"] = []
-        for c in d["choices"]:
+        for key in ("key_lines", "steps"):
+            if key in d:
+                item[key] = list(d[key])
+        if "line_notes" in d:
+            item["line_notes"] = [dict(n) for n in d["line_notes"]]
+        if "choices" in d:
+            item["choices"] = []
+        for c in d.get("choices", []):
             choice: dict[str, Any] = {"text": c["text"]}
             if c.get("correct"):
                 choice["correct"] = True

@@ -44,6 +44,21 @@ class QuestionForm(forms.Form):
                                   max_length=limits.EXPLANATION,
                                   help_text="Markdown: why the key is right and each "
                                             "distractor wrong.")
+    # "Find the line": the key and the notes are about the artifact's lines (numbered from 1).
+    key_lines = forms.CharField(label="Key lines", required=False, max_length=100,
+                                help_text="Hotspot questions: the artifact's line numbers that "
+                                          "answer, e.g. 7 or 3, 9. Click lines in the preview.")
+    line_notes = forms.CharField(label="Tempting wrong lines", required=False,
+                                 max_length=limits.HOTSPOT_MAX_LINES * (limits.MISCONCEPTION + 8),
+                                 widget=forms.Textarea(attrs={"rows": 3}),
+                                 help_text="Hotspot questions: one per line, the line number, a "
+                                           "colon and what a learner who picks it believes: "
+                                           "3: GLOBAL only looks the name up.")
+    steps = forms.CharField(label="Steps, in the right order", required=False,
+                            max_length=limits.ORDERING_MAX_STEPS * (limits.STEP + 2),
+                            widget=forms.Textarea(attrs={"rows": 5}),
+                            help_text="Ordering questions: one step per line, first step first "
+                                      "(learners see them shuffled). Move them in the preview.")
     # Without these three the editor would drop what the bank file says (a new version is made
     # from the form alone).
     atlas = forms.CharField(label="MITRE ATLAS ids", required=False, max_length=200,
@@ -118,6 +133,16 @@ class QuestionForm(forms.Form):
         if d.get("artifact_kind") or d.get("artifact_content", "").strip():
             item["artifact"] = {"kind": d.get("artifact_kind"),
                                 "content": d.get("artifact_content", "")}
+        if item["type"] == "hotspot":
+            del item["choices"]
+            item["key_lines"] = _numbers(d.get("key_lines") or "")
+            item["line_notes"] = _notes(d.get("line_notes") or "")
+            return item
+        if item["type"] == "ordering":
+            del item["choices"]
+            item["steps"] = [line.strip() for line in (d.get("steps") or "").split("\n")
+                             if line.strip()]
+            return item
         for i in range(MAX_CHOICES):
             text = d.get(f"choice_{i}_text", "").strip()
             if not text:
@@ -175,11 +200,38 @@ class QuestionForm(forms.Form):
         for i, ref in enumerate((content.get("resources") or [])[:RESOURCE_ROWS]):
             initial[f"resource_{i}"] = ref.get("slug", "")
             initial[f"locator_{i}"] = ref.get("locator", "")
+        initial["key_lines"] = ", ".join(str(n) for n in content.get("key_lines") or [])
+        initial["line_notes"] = "\n".join(f"{note.get('line')}: {note.get('misconception', '')}"
+                                          for note in content.get("line_notes") or [])
+        initial["steps"] = "\n".join(content.get("steps") or [])
         for i, choice in enumerate((content.get("choices") or [])[:MAX_CHOICES]):
             initial[f"choice_{i}_text"] = choice.get("text", "")
             initial[f"choice_{i}_correct"] = bool(choice.get("correct"))
             initial[f"choice_{i}_misconception"] = choice.get("misconception", "")
         return initial
+
+
+def _numbers(text: str) -> list:
+    """"3, 9" -> [3, 9]. A token that is not a number is passed on as text, so that the bank's
+    validator names it ("key_lines must list the artifact's line numbers")."""
+    out: list = []
+    for token in text.replace(",", " ").split():
+        out.append(int(token) if token.isdigit() and len(token) < 6 else token)
+    return out
+
+
+def _notes(text: str) -> list[dict[str, Any]]:
+    """"3: believes X" lines -> [{"line": 3, "misconception": "believes X"}]; a line without a
+    number before its colon keeps its text as the line, so the validator refuses it by name."""
+    notes = []
+    for raw in text.split("\n"):
+        if not raw.strip():
+            continue
+        number, _, misconception = raw.partition(":")
+        number = number.strip()
+        notes.append({"line": int(number) if number.isdigit() and len(number) < 6 else number,
+                      "misconception": misconception.strip()})
+    return notes
 
 
 class TransitionForm(forms.Form):

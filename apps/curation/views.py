@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.audit.selectors import audit_events
+from apps.bank import limits
 from apps.bank import selectors as bank_selectors
 from apps.bank.atlas import catalogue as atlas_catalogue
 from apps.bank.markdown import render_markdown
@@ -122,11 +123,19 @@ def question_preview(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     item = form.item()
     artifact = item.get("artifact") or None
+    content = (artifact or {}).get("content") or ""
     preview = {
         "stem_html": render_markdown(item.get("stem") or ""),
         "artifact": artifact if artifact and artifact.get("content") else None,
         "type": item.get("type"),
-        "choices": [c["text"] for c in item["choices"]],
+        "choices": [c["text"] for c in item.get("choices", [])],
+        # Hotspot: the artifact's lines (capped like the bank) with the key lines marked, for the
+        # author to click; ordering: the steps as written (learners see them shuffled).
+        "lines": [{"number": n, "text": line, "key": n in (item.get("key_lines") or [])}
+                  for n, line in enumerate(content.rstrip("\n").split("\n")[:limits.HOTSPOT_MAX_LINES],
+                                           start=1)] if item.get("type") == "hotspot" and content
+        else [],
+        "steps": item.get("steps") or [],
     }
     return render(request, "curation/_preview.html", {"preview": preview})
 

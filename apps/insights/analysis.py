@@ -51,6 +51,7 @@ class ItemStats:
     mean_ms: float | None = None
     choices: list[ChoiceStat] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    question_type: str = "single"
 
     @property
     def needs_attention(self) -> bool:
@@ -69,14 +70,24 @@ def first_attempts(answers: list[Answer]) -> list[Answer]:
     return out
 
 
+def _marks(question_type: str, picked: tuple[int, ...]) -> list[int]:
+    """The positions an answer counts against: the choices (or lines) it picked; for an
+    ordering question, the steps it put out of place (which step goes wrong most)."""
+    if question_type == "ordering":
+        return [p for place, p in enumerate(picked) if place != p]
+    return list(picked)
+
+
 def analyse(
     firsts: list[Answer], *, version_id: int, question_id: int,
-    choices: list[tuple[int, str, bool]], min_answers: int,
+    choices: list[tuple[int, str, bool]], min_answers: int, question_type: str = "single",
 ) -> ItemStats:
     """Statistics of one version from every learner's first attempts at every question
     (`firsts`, from first_attempts). `choices` are (position, text, correct) of the version.
-    Flags are raised only with at least `min_answers` answers: below that they are noise."""
-    stats = ItemStats(question_id=question_id, version_id=version_id,
+    Flags are raised only with at least `min_answers` answers: below that they are noise.
+    A hotspot's choices are its artifact's lines (picks: how often each line was picked); an
+    ordering question's are its steps, and `picks` counts how often a step was out of place."""
+    stats = ItemStats(question_id=question_id, version_id=version_id, question_type=question_type,
                       choices=[ChoiceStat(p, t, c) for p, t, c in choices])
     mine = [a for a in firsts if a.version_id == version_id]
     stats.answers = len(mine)
@@ -87,7 +98,7 @@ def analyse(
     stats.mean_ms = sum(a.elapsed_ms for a in mine) / stats.answers
     by_position = {c.position: c for c in stats.choices}
     for a in mine:
-        for p in a.picked:
+        for p in _marks(question_type, a.picked):
             if p in by_position:
                 by_position[p].picks += 1
     rest: dict[int, list[bool]] = {}
@@ -103,7 +114,7 @@ def analyse(
         stats.discrimination = (sum(a.is_correct for a in upper) / size
                                 - sum(a.is_correct for a in lower) / size)
         for a in upper:
-            for p in a.picked:
+            for p in _marks(question_type, a.picked):
                 if p in by_position:
                     by_position[p].upper_picks += 1
     if stats.answers >= min_answers:
@@ -121,12 +132,14 @@ def _flag(stats: ItemStats) -> None:
     if stats.discrimination is not None and stats.discrimination < DISCRIMINATION_LOW:
         stats.flags.append(f"weak discrimination: {stats.discrimination:.2f} is below "
                            f"{DISCRIMINATION_LOW}")
+    if stats.question_type == "ordering":  # no distractors: the steps' counts are misplacements
+        return
     keys = [c for c in stats.choices if c.correct]
     key_upper = max((c.upper_picks for c in keys), default=0)
     for c in stats.choices:
         if c.correct:
             continue
-        if c.picks == 0:
+        if c.picks == 0 and stats.question_type != "hotspot":  # most lines are no distractor
             stats.flags.append(f"distractor nobody picks: {c.text[:60]!r}")
         elif c.upper_picks > key_upper:
             stats.flags.append(f"likely wrong key: strong learners pick {c.text[:60]!r} more "

@@ -16,8 +16,10 @@ class ChoiceStatOut(serializers.Serializer):
     position = serializers.IntegerField()
     text = serializers.CharField()
     correct = serializers.BooleanField()
-    picks = serializers.IntegerField()
-    upper_picks = serializers.IntegerField()
+    picks = serializers.IntegerField(help_text="Answers that picked this choice (a hotspot: this "
+                                     "line); an ordering question: that put this step out of "
+                                     "place")
+    upper_picks = serializers.IntegerField(help_text="The same, among the top 27% of learners")
 
 
 class ItemStatsOut(serializers.Serializer):
@@ -29,6 +31,7 @@ class ItemStatsOut(serializers.Serializer):
     discrimination = serializers.FloatField(source="stats.discrimination", allow_null=True)
     mean_ms = serializers.FloatField(source="stats.mean_ms", allow_null=True)
     flags = serializers.ListField(source="stats.flags", child=serializers.CharField())
+    type = serializers.CharField(source="stats.question_type")
     choices = ChoiceStatOut(source="stats.choices", many=True)
 
 

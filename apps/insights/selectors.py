@@ -52,7 +52,8 @@ def question_stats(*, slug: str | None = None, attention_only: bool = False) -> 
     for q in questions:
         stats = analyse(firsts, version_id=q.current_version_id, question_id=q.id,
                         choices=sorted(choices.get(q.current_version_id, [])),
-                        min_answers=settings.INSIGHTS_MIN_ANSWERS)
+                        min_answers=settings.INSIGHTS_MIN_ANSWERS,
+                        question_type=q.current_version.type)
         if attention_only and not stats.needs_attention:
             continue
         out.append(QuestionStats(question=q, stats=stats))

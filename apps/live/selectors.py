@@ -4,7 +4,6 @@ question is closed (apps.play.present decides what a question shows at each stag
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from django.core.cache import cache
@@ -14,7 +13,7 @@ from django.utils import timezone
 
 from apps.live.models import TEAM_NAMES, LiveAnswer, LiveGame, LivePlayer, LiveQuestion
 from apps.play.cards import card
-from apps.play.present import question_closed, question_open
+from apps.play.present import counts, is_correct, question_closed, question_open
 
 LOBBY_SHOWN = 200  # nicknames listed on the projector; the count says the rest
 TOP = 5
@@ -96,12 +95,18 @@ def _shared(game: LiveGame) -> dict[str, Any]:
             answers = list(question.answers.filter(player__removed=False)
                            .values_list("picked", flat=True))
             closed = question_closed(the_card, question.deal)
-            picks = Counter(p for picked in answers for p in picked)
+            picks = counts(the_card.type, answers)  # an ordering step: placed right
             shared["reveal"] = {
+                "type": the_card.type,
                 "correct": closed["correct"],
                 "distribution": [{"key": key, "count": picks[position]}
                                  for key, position in zip(question.deal.keys,
                                                           question.deal.order, strict=True)],
+                # Ordering: the right order, each step with how many put it in its place.
+                "order": [{**step, "in_place": picks[step["place"] - 1]}
+                          for step in closed.get("order", ())],
+                "all_right": sum(1 for picked in answers
+                                 if is_correct(the_card, picked)),
                 "explanation_html": closed["explanation_html"],
                 "atlas": closed["atlas"],
                 "answered": len(answers),
@@ -148,7 +153,8 @@ def _line(player: LivePlayer, rank: int | None, answer: LiveAnswer | None,
     if question is not None and question["state"] == LiveQuestion.State.CLOSED:
         closed = question_closed(card(shared["_version_id"]), shared["_deal"],
                                  answer.picked if answer else ())
-        mine["result"] = {"picked": closed["picked"], "correct": closed["correct"],
+        mine["result"] = {"type": closed["type"], "your_order": closed.get("your_order", []),
+                          "picked": closed["picked"], "correct": closed["correct"],
                           "is_correct": bool(answer and answer.is_correct),
                           "points": answer.points if answer else 0,
                           "timed_out": answer is None,
@@ -241,12 +247,13 @@ def game_report(game: LiveGame) -> dict[str, Any]:
         the_card = card(q.version_id)
         mine = [a for a in by_question.get(q.number, []) if a.player_id in
                 {p.pk for p in counted}]
-        picks = Counter(p for a in mine for p in a.picked)
+        picks = counts(the_card.type, (a.picked for a in mine))  # ordering: placed right
         misconceptions = [{"choice": c.text, "misconception": c.misconception,
                            "picked": picks[c.position]}
                           for c in the_card.choices if not c.is_correct and picks[c.position]]
         questions.append({
             "number": q.number, "state": q.state, "stem": the_card.stem,
+            "type": the_card.type,
             "answered": len(mine),
             "facility": round(100 * sum(a.is_correct for a in mine) / len(mine))
             if mine else None,

@@ -17,6 +17,7 @@ from apps.core.holds import questions_in_play
 from apps.matches import ratings
 from apps.matches.models import Match, MatchPlayer, Rating, RatingChange, Round, RoundAnswer
 from apps.play.cards import cards
+from apps.play.deal import picks_kind
 
 
 def get_match_for_player(user, public_id) -> Match:
@@ -44,6 +45,7 @@ class _Question:
     explanation: str
     explanation_html: str
     choices: tuple  # ((key, text, is_correct, position), ...)
+    picks: str = "one"  # apps.play.deal.picks_kind
 
 
 _QUESTIONS: OrderedDict[Any, dict[int, _Question]] = OrderedDict()
@@ -68,7 +70,7 @@ def _questions(match: Match) -> dict[int, _Question]:
             difficulty=c.difficulty, stem=c.stem, stem_html=c.stem_html, artifact=c.artifact,
             explanation=c.explanation, explanation_html=c.explanation_html,
             choices=tuple((key, c.choice_at(p).text, c.choice_at(p).is_correct, p)
-                          for key, p in zip(keys, order, strict=True)))
+                          for key, p in zip(keys, order, strict=True)), picks=picks_kind(c))
     if questions:  # a waiting challenge has no rounds yet: nothing to remember
         with _QUESTIONS_LOCK:
             _QUESTIONS[key] = questions
@@ -88,6 +90,7 @@ def _round_public(rnd: dict, q: _Question) -> dict[str, Any]:
         "number": rnd["number"], "state": rnd["state"], "multiplier": q.multiplier,
         "type": q.type, "difficulty": q.difficulty, "stem": q.stem, "stem_html": q.stem_html,
         "artifact": dict(q.artifact) if q.artifact else None,
+        "picks": q.picks,
         "choices": [{"key": key, "text": text} for key, text, _, _ in q.choices],
         "remaining_ms": _remaining_ms(rnd["deadline"]) if rnd["state"] == Round.State.OPEN
         else 0,
@@ -104,11 +107,25 @@ def _round_result(rnd: dict, q: _Question, answers: dict, me: MatchPlayer) -> di
 
     mine = answers.get(me.pk)
     theirs = next((a for pid, a in answers.items() if pid != me.pk), None)
+    mine_picked = set(mine["picked"]) if mine else set()
+    extra: dict[str, Any] = {}
+    if q.type == "ordering":  # the right order, and each player's (apps.play.present's shape)
+        by_position = {position: (key, text) for key, text, _, position in q.choices}
+
+        def order_of(answer):
+            return [{"key": by_position[p][0], "text": by_position[p][1], "place": p + 1,
+                     "in_place": i == p} for i, p in enumerate(answer["picked"] if answer else ())]
+
+        extra = {"order": [{"key": by_position[p][0], "text": by_position[p][1], "place": p + 1}
+                           for p in sorted(by_position)],
+                 "your_order": order_of(mine), "opponent_order": order_of(theirs)}
     return {
-        "number": rnd["number"], "multiplier": q.multiplier,
+        **extra,
+        "number": rnd["number"], "multiplier": q.multiplier, "type": q.type,
         "correct": [key for key, _, correct, _ in q.choices if correct],
-        "choices": [{"key": key, "text": text, "correct": correct}
-                    for key, text, correct, _ in q.choices],
+        "choices": [{"key": key, "text": text, "correct": correct,
+                     "picked": position in mine_picked}
+                    for key, text, correct, position in q.choices],
         "your_pick": keys_for(mine), "your_points": mine["points"] if mine else 0,
         "your_correct": bool(mine and mine["is_correct"]),
         "you_timed_out": mine is None,

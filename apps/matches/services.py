@@ -529,6 +529,10 @@ def bot_answer(*, match_id: int, number: int) -> None:
         rng = random.SystemRandom()
         if rng.random() < bot.correct_probability(locked.bot_level or 1, rnd.version.difficulty):
             picked = correct
+        elif rnd.version.type == "ordering":  # two neighbouring steps the wrong way round
+            picked = list(correct)
+            i = rng.randrange(len(picked) - 1)
+            picked[i], picked[i + 1] = picked[i + 1], picked[i]
         else:
             wrong = [c.position for c in choices if not c.is_correct]
             picked = [rng.choice(wrong)] if wrong else correct

@@ -16,7 +16,14 @@ from rest_framework.response import Response
 from apps.core.api import ErrorOut
 from apps.core.ratelimit import rate_limit
 from apps.packs import selectors, services
-from apps.packs.exporting import KINDS, export_file
+from apps.packs.exporting import (
+    KINDS,
+    MAX_IDS,
+    ExportRefused,
+    export_file,
+    export_preview,
+    selection_args,
+)
 from apps.packs.importing import ImportRefused, Preview, detect_format, preview_build
 from apps.packs.models import ImportDraft
 
@@ -110,14 +117,79 @@ def import_apply(request: Request, public_id) -> Response:
     return Response(_out(draft, preview))
 
 
+_SELECTION_PARAMETERS = [
+    OpenApiParameter("topic", str, required=False, description="Only questions whose main "
+                     "topic is this slug"),
+    OpenApiParameter("ids", str, required=False, description=f"Only these question ids, "
+                     f"separated by commas or spaces (at most {MAX_IDS})"),
+    OpenApiParameter("assignment", int, required=False, description="A cohort assignment you "
+                     "own (kind=qti only): its fixed set, or its topic as a Canvas question "
+                     "group drawing its count"),
+]
+
+
+class PreviewQuestionOut(serializers.Serializer):
+    id = serializers.CharField()
+    type = serializers.CharField()
+    not_carried = serializers.ListField(child=serializers.CharField())
+
+
+class LeftOutOut(serializers.Serializer):
+    id = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class ExportPreviewOut(serializers.Serializer):
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    pick = serializers.IntegerField(allow_null=True, help_text="Canvas draws this many of the "
+                                    "questions for each student (a topic assignment)")
+    rows = PreviewQuestionOut(many=True)
+    left_out = LeftOutOut(many=True)
+
+
+def _selection(request: Request) -> dict:
+    params = request.query_params
+    return selection_args(user=request.user, topic=params.get("topic"), ids=params.get("ids"),
+                          assignment=params.get("assignment"))
+
+
+def _bad_kind(kind: str, allowed: tuple[str, ...]) -> Response | None:
+    if kind in allowed:
+        return None
+    return Response({"detail": f"kind must be one of {', '.join(allowed)}"},
+                    status=status.HTTP_400_BAD_REQUEST)
+
+
 @extend_schema(
-    parameters=[
-        OpenApiParameter("kind", str, enum=list(KINDS), required=True),
-        OpenApiParameter("topic", str, required=False),
-    ],
+    parameters=[OpenApiParameter("kind", str, enum=[k for k in KINDS if k != "pack"],
+                                 required=True), *_SELECTION_PARAMETERS],
+    responses={200: ExportPreviewOut, 400: ErrorOut, 404: OpenApiResponse(description="Not an "
+                                                                           "instructor")},
+    summary="What an export would hold and what its format cannot carry",
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def export_preview_detail(request: Request) -> Response:
+    selectors.require_instructor(request.user)
+    kind = request.query_params.get("kind", "")
+    refused = _bad_kind(kind, tuple(k for k in KINDS if k != "pack"))
+    if refused:
+        return refused
+    try:
+        preview = export_preview(kind=kind, **_selection(request))
+    except ExportRefused as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    return Response(ExportPreviewOut(preview).data)
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("kind", str, enum=list(KINDS), required=True),
+                *_SELECTION_PARAMETERS],
     responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 400: ErrorOut,
                404: OpenApiResponse(description="Not an instructor")},
-    summary="Export the bank as YAML, GIFT, Moodle XML or a signed pack",
+    summary="Export the bank or a selection as YAML, GIFT, Moodle XML, QTI 1.2 (a zip for "
+            "Canvas) or a signed pack",
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])
@@ -125,13 +197,12 @@ def export(request: Request) -> Response | HttpResponse:
     selectors.require_instructor(request.user)
     # `kind`, not `format`: DRF reads a `format` query parameter as a renderer override.
     kind = request.query_params.get("kind", "")
-    if kind not in KINDS:
-        return Response({"detail": f"kind must be one of {', '.join(KINDS)}"},
-                        status=status.HTTP_400_BAD_REQUEST)
+    refused = _bad_kind(kind, KINDS)
+    if refused:
+        return refused
     try:
-        file = export_file(user=request.user, kind=kind,
-                           topic=request.query_params.get("topic") or None)
-    except selectors.PackNotConfigured as exc:
+        file = export_file(user=request.user, kind=kind, **_selection(request))
+    except (selectors.PackNotConfigured, ExportRefused) as exc:
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
     response = HttpResponse(file.data, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'

@@ -58,6 +58,12 @@ def picks_many(card) -> bool:
         card.type == "hotspot" and sum(c.is_correct for c in card.choices) > 1)
 
 
+def picks_kind(card) -> str:
+    """How a player answers this question: "one" choice (or line), "many", or every step in
+    "order"."""
+    return "order" if card.type == "ordering" else "many" if picks_many(card) else "one"
+
+
 def parse_pick(deal: Deal, keys, card) -> list[int]:
     """The author's positions a client picked; PickError for anything else. Sorted, except for
     an ordering question, whose pick is every step in the order the player put them."""

@@ -10,12 +10,13 @@ calling (apps.core.holds).
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 from apps.bank import atlas
 from apps.play.cards import Card
-from apps.play.deal import Deal, picks_many
+from apps.play.deal import Deal, picks_kind
 
 
 def question_open(card: Card, deal: Deal) -> dict[str, Any]:
@@ -29,7 +30,7 @@ def question_open(card: Card, deal: Deal) -> dict[str, Any]:
         "stem_html": card.stem_html,
         "artifact": card.artifact,
         # How the player answers: "one" choice or line, "many" of them, or every step in "order".
-        "picks": "order" if card.type == "ordering" else "many" if picks_many(card) else "one",
+        "picks": picks_kind(card),
         "choices": [{"key": key, "text": card.choice_at(position).text}
                     for key, position in zip(deal.keys, deal.order, strict=True)],
     }
@@ -77,6 +78,19 @@ def is_correct(card: Card, picked: list[int]) -> bool:
     if card.type == "ordering":
         return list(picked) == list(range(len(card.choices)))
     return sorted(picked) == card.correct_positions
+
+
+def counts(question_type: str, picks: Iterable[Iterable[int]]) -> Counter:
+    """How a room (or every learner) answered, per author's position: how many picked each
+    choice or line; for an ordering question, how many put each step in its right place (every
+    step is always "picked", so picks would say nothing)."""
+    tally: Counter = Counter()
+    for picked in picks:
+        if question_type == "ordering":
+            tally.update(p for place, p in enumerate(picked) if place == p)
+        else:
+            tally.update(picked)
+    return tally
 
 
 def credit(card: Card, picked: list[int]) -> float:

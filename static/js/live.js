@@ -68,6 +68,22 @@
         li.appendChild(p);
       }
     }
+    // An ordering question: the player's own order beside the right one.
+    const list = section.querySelector('[data-me="your-order"]');
+    if (list && r.your_order && r.your_order.length) {
+      list.replaceChildren(...r.your_order.map((step) => {
+        const li = document.createElement("li");
+        li.className = step.in_place ? "in-place" : "out-of-place";
+        li.textContent = `${step.in_place ? "✔" : "✘"} ${step.text}`;
+        if (!step.in_place) {
+          const note = document.createElement("small");
+          note.textContent = ` (belongs at ${step.place})`;
+          li.appendChild(note);
+        }
+        return li;
+      }));
+      list.closest('[data-me="your-order-box"]').hidden = false;
+    }
   }
 
   function show(message) {
