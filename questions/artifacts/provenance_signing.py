@@ -367,7 +367,12 @@ def hotspot_dataset_revision() -> str:
 
 
 def hotspot_subject_by_digest() -> str:
-    full, int8 = weights(7), weights(7, tamper=True)
+    full = weights(7)
+    # the int8 variant: the same classifier with its weights quantised to int8 (scale 0.1)
+    w = (np.arange(12).reshape(3, 4) + 7).astype(np.int8)  # weights(7) divided by the scale
+    # (one metadata key only: safetensors writes several keys in no fixed order)
+    int8 = save_safetensors({"classifier.weight": w, "classifier.bias": np.zeros(3, np.int8)},
+                            metadata={"quantization": "int8, scale 0.1"})
     stmt = slsa_statement(MODEL_FILE, full, repository=OFFICIAL_REPO)
     stmt["subject"].append({"name": "intent-classifier-v3-int8.safetensors",
                             "digest": {"sha256": sha256(int8)}})
