@@ -296,3 +296,35 @@ ARTIFACTS = {
     "ai-bom-validator-approach-error": validator_approach_error,
     "ai-bom-consumer-on-1-4-schema": consumer_on_1_4_schema,
 }
+
+
+# --- "find the line" artifact (questions/find-the-line-provenance.yaml) -------------------------
+# Package URLs for Hugging Face models follow purl-spec types/huggingface-definition.json: the
+# version is the model revision's git commit hash. The adapter below names a branch instead;
+# CycloneDX's schema accepts any purl string, so the BOM still validates.
+
+
+def purl_branch_revision() -> str:
+    base = {
+        "type": "machine-learning-model",
+        "bom-ref": "model-base-llm",
+        "group": "example-lab",
+        "name": "base-llm-7b",
+        "version": BASE_COMMIT,
+        "purl": f"pkg:huggingface/example-lab/base-llm-7b@{BASE_COMMIT}",
+    }
+    adapter = {
+        "type": "machine-learning-model",
+        "bom-ref": "model-support-adapter",
+        "group": "acme",
+        "name": "support-lora",
+        "purl": "pkg:huggingface/acme/support-lora@main",
+        "externalReferences": [{
+            "type": "distribution",
+            "url": "https://huggingface.co/acme/support-lora",
+        }],
+    }
+    return _valid(_bom([base, adapter]))
+
+
+ARTIFACTS["ai-bom-hotspot-purl-branch-revision"] = purl_branch_revision

@@ -9,12 +9,16 @@ only relative paths appear in the output.
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
+
+from provenance_signing import compact_statement, slsa_statement
 
 WATCHED = ("open", "os.listdir", "os.scandir", "pickle.find_class", "socket.connect",
            "socket.getaddrinfo", "subprocess.Popen", "os.system")
@@ -61,3 +65,26 @@ def audit_log() -> str:
 ARTIFACTS = {
     "incident-response-audit-log-blast-radius": audit_log,
 }
+
+
+# --- "find the line" artifact (questions/find-the-line-provenance.yaml) -------------------------
+# A SLSA provenance statement for a released wheel, built by provenance_signing.py's generator
+# (checked in-toto Statement v1, real SHA-256 of a stand-in wheel built in memory).
+
+
+def provenance_invocation() -> str:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as wheel:
+        info = zipfile.ZipInfo("nw_serving/__init__.py", date_time=(2026, 5, 6, 10, 0, 0))
+        wheel.writestr(info, "__version__ = '3.0.1'\n")
+    stmt = slsa_statement("nw_serving-3.0.1-py3-none-any.whl", buf.getvalue(),
+                          repository="https://github.com/northwind-ml/nw-serving",
+                          ref="refs/tags/v3.0.1", commit_label="northwind-ml/nw-serving v3.0.1",
+                          run_id="8841177032", repository_id="688204117")
+    stmt["predicate"]["runDetails"]["metadata"].update(
+        startedOn="2026-05-06T10:02:13Z", finishedOn="2026-05-06T10:09:58Z")
+    return ("# nw_serving-3.0.1-py3-none-any.whl.intoto.jsonl, payload decoded (signature valid)\n"
+            + compact_statement(stmt))
+
+
+ARTIFACTS["incident-response-hotspot-provenance-build-run"] = provenance_invocation

@@ -294,3 +294,38 @@ ARTIFACTS = {
     "hub-risks-scanner-vs-weight-backdoor": hub_safetensors_header,
     "model-provenance-mlbom-dataset-hashes": mlbom_dataset_refs,
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# "find the line" (questions/find-the-line-provenance.yaml): a labelling vendor's update to a
+# spam filter's training set, shown as the unified diff a reviewer reads (difflib, the same
+# format as `diff -u`). OWASP ML02:2023 scenario 1: mislabelled emails injected into training data.
+# ---------------------------------------------------------------------------------------------
+
+_SPAM_BEFORE = [
+    "id,label,text",
+    '1041,ham,"Minutes from Tuesday\'s planning call are attached"',
+    '1042,spam,"You have won a $500 gift card, claim it now at prize-center.example"',
+    '1043,spam,"Final notice: confirm your payroll login at payroll-verify.example today"',
+    '1044,ham,"Can we move our 1:1 to Thursday afternoon?"',
+    '1045,spam,"Cheap watches, 90% off, today only at lux-deals.example"',
+]
+
+
+def spam_label_diff() -> str:
+    import difflib
+
+    after = list(_SPAM_BEFORE)
+    after[3] = after[3].replace("1043,spam,", "1043,ham,")
+    after[2] = '1042,spam,"You have won a $500 gift card, claim it now at prize-centre.example"'
+    after += [
+        '2001,ham,"Lunch order for the offsite is confirmed for 12:30"',
+        '2002,spam,"Your parcel is held at customs, pay the fee at parcel-fees.example"',
+        '2003,ham,"Draft of the Q3 budget is in the shared folder for review"',
+    ]
+    diff = difflib.unified_diff(_SPAM_BEFORE, after, "a/data/train.csv", "b/data/train.csv",
+                                lineterm="", n=3)
+    return "$ git diff v2026.02 v2026.03 -- data/train.csv\n" + "\n".join(diff) + "\n"
+
+
+ARTIFACTS["dataset-poisoning-hotspot-relabelled-phishing"] = spam_label_diff

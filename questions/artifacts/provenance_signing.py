@@ -302,3 +302,229 @@ ARTIFACTS = {
     "model-provenance-oms-extra-file": oms_extra_file,
     "model-provenance-oms-tampered-shard": oms_tampered_shard,
 }
+
+
+# --- "find the line" artifacts (questions/find-the-line-provenance.yaml) ------------------------
+#
+# Hotspot artifacts are shown as numbered lines and may have at most 40, so these statements are
+# printed with `compact_json`: the same JSON as `json.dumps(indent=2)`, except that a list or
+# object is written on one line when that whole line stays within 150 characters.
+
+
+def compact_json(obj, indent: int = 0, width: int = 150, lead: int = 0) -> str:
+    """`lead` is the width of what precedes the value on its line (indent and key)."""
+    pad = " " * indent
+    inner = " " * (indent + 2)
+    if isinstance(obj, (dict, list)) and obj:
+        flat = json.dumps(obj)
+        if len(flat) + max(lead, indent) <= width:
+            return flat
+        if isinstance(obj, dict):
+            items = []
+            for k, v in obj.items():
+                head = f"{inner}{json.dumps(k)}: "
+                items.append(head + compact_json(v, indent + 2, width, len(head)))
+            return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+        items = [inner + compact_json(v, indent + 2, width, indent + 2) for v in obj]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    return json.dumps(obj)
+
+
+def compact_statement(stmt: dict) -> str:
+    text = compact_json(check_statement(stmt))
+    if json.loads(text) != stmt:  # the compact layout must not change the data
+        raise ValueError("compact_json changed the statement")
+    return text
+
+
+def hotspot_builder_id() -> str:
+    stmt = slsa_statement(MODEL_FILE, PUBLISHED, repository=OFFICIAL_REPO)
+    return "# Decoded provenance payload (DSSE signature verified)\n" + compact_statement(stmt)
+
+
+def hotspot_source_commit() -> str:
+    stmt = slsa_statement("intent-classifier-nightly.safetensors", weights(8),
+                          repository=OFFICIAL_REPO, ref="refs/heads/main", commit_label="acme-ai/intent-classifier main 2026-04-14",
+                          run_id="8577302144")
+    stmt["predicate"]["runDetails"]["metadata"].update(
+        startedOn="2026-04-14T16:02:51Z", finishedOn="2026-04-14T16:20:09Z")
+    return ("# provenance of intent-classifier nightly, decoded (signature verified)\n"
+            + compact_statement(stmt))
+
+
+def hotspot_dataset_revision() -> str:
+    base = "acme-ai/encoder-base@5d3f0c9a1b7e2f4c6a8d0e1f3b5c7d9e2a4f6b8c"
+    stmt = slsa_statement("intent-classifier-v4.safetensors", weights(9), repository=OFFICIAL_REPO,
+                          ref="refs/tags/v4.0.0", path=".github/workflows/train.yml",
+                          commit_label="acme-ai/intent-classifier v4.0.0", run_id="8690215533",
+                          inputs={"base_model": base,
+                                  "dataset": "acme-ai/support-intents",
+                                  "dataset_revision": "main",
+                                  "epochs": "3"})
+    del stmt["predicate"]["buildDefinition"]["internalParameters"]  # optional; keeps it short
+    return ("# provenance of intent-classifier v4 (training run), decoded (signature verified)\n"
+            + compact_statement(stmt))
+
+
+def hotspot_subject_by_digest() -> str:
+    full = weights(7)
+    # the int8 variant: the same classifier with its weights quantised to int8 (scale 0.1)
+    w = (np.arange(12).reshape(3, 4) + 7).astype(np.int8)  # weights(7) divided by the scale
+    # (one metadata key only: safetensors writes several keys in no fixed order)
+    int8 = save_safetensors({"classifier.weight": w, "classifier.bias": np.zeros(3, np.int8)},
+                            metadata={"quantization": "int8, scale 0.1"})
+    stmt = slsa_statement(MODEL_FILE, full, repository=OFFICIAL_REPO)
+    stmt["subject"].append({"name": "intent-classifier-v3-int8.safetensors",
+                            "digest": {"sha256": sha256(int8)}})
+    stmt["subject"].append({"name": "tokenizer.json",
+                            "digest": {"sha256": sha256(model_files()["tokenizer.json"])}})
+    del stmt["predicate"]["buildDefinition"]["internalParameters"]
+    return ("# provenance of release v3, decoded (signature verified for the expected builder)\n"
+            + compact_statement(stmt)
+            + "\n\n$ sha256sum intent-classifier-v3.safetensors   # the copy the mirror served\n"
+            + f"{sha256(int8)}  {MODEL_FILE}\n")
+
+
+# A Fulcio-style signing certificate, built locally with `cryptography` (fixed keys, fixed dates)
+# and then parsed back and printed by the same code a reviewer would use. The extension numbers
+# and names follow sigstore/fulcio docs/oid-info.md; the identity (SAN URI) follows
+# docs.sigstore.dev "OIDC in Fulcio": GitHub's job_workflow_ref becomes
+# https://github.com/{job_workflow_ref}. The CA is a stand-in, not Sigstore's.
+
+SIGSTORE_OIDS = {
+    "1.3.6.1.4.1.57264.1.8": "Issuer (V2)",
+    "1.3.6.1.4.1.57264.1.9": "Build Signer URI",
+    "1.3.6.1.4.1.57264.1.11": "Runner Environment",
+    "1.3.6.1.4.1.57264.1.12": "Source Repository URI",
+    "1.3.6.1.4.1.57264.1.13": "Source Repository Digest",
+    "1.3.6.1.4.1.57264.1.14": "Source Repository Ref",
+    "1.3.6.1.4.1.57264.1.20": "Build Trigger",
+    "1.3.6.1.4.1.57264.1.21": "Run Invocation URI",
+}
+
+
+def _der_utf8(value: str) -> bytes:
+    data = value.encode()
+    if len(data) < 128:
+        return bytes([0x0C, len(data)]) + data
+    return bytes([0x0C, 0x81, len(data)]) + data
+
+
+def _from_der_utf8(der: bytes) -> str:
+    if der[0] != 0x0C:
+        raise ValueError("expected a UTF8String")
+    start = 2 if der[1] < 0x80 else 2 + (der[1] & 0x7F)
+    return der[start:].decode()
+
+
+def fulcio_style_certificate() -> bytes:
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    ca_key = ec.derive_private_key(0x5EED_CA, ec.SECP384R1())
+    leaf_key = ec.derive_private_key(0x5EED_1EAF, ec.SECP256R1())
+    issuer = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "sigstore.dev"),
+                        x509.NameAttribute(NameOID.COMMON_NAME, "sigstore-intermediate")])
+    repo = "https://github.com/northwind-ml/speech-tagger"
+    workflow = f"{repo}/.github/workflows/publish.yml@refs/tags/v1.2.0"
+    start = datetime.datetime(2026, 6, 9, 14, 5, 12, tzinfo=datetime.UTC)
+    values = {
+        "1.3.6.1.4.1.57264.1.8": "https://token.actions.githubusercontent.com",
+        "1.3.6.1.4.1.57264.1.9": workflow,
+        "1.3.6.1.4.1.57264.1.11": "github-hosted",
+        "1.3.6.1.4.1.57264.1.12": repo,
+        "1.3.6.1.4.1.57264.1.13": git_commit("northwind-ml/speech-tagger v1.2.0"),
+        "1.3.6.1.4.1.57264.1.14": "refs/tags/v1.2.0",
+        "1.3.6.1.4.1.57264.1.20": "push",
+        "1.3.6.1.4.1.57264.1.21": f"{repo}/actions/runs/9012734418/attempts/1",
+    }
+    builder = (x509.CertificateBuilder()
+               .subject_name(x509.Name([]))
+               .issuer_name(issuer)
+               .public_key(leaf_key.public_key())
+               .serial_number(0x3A0F5C21D97B44E08E1C6B2F7D9045A1C3E5F701)
+               .not_valid_before(start)
+               .not_valid_after(start + datetime.timedelta(minutes=10))
+               .add_extension(x509.KeyUsage(True, False, False, False, False, False, False,
+                                            False, False), critical=True)
+               .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CODE_SIGNING]),
+                              critical=False)
+               .add_extension(x509.SubjectAlternativeName(
+                   [x509.UniformResourceIdentifier(workflow)]), critical=True))
+    for oid, value in values.items():
+        builder = builder.add_extension(
+            x509.UnrecognizedExtension(x509.ObjectIdentifier(oid), _der_utf8(value)),
+            critical=False)
+    cert = builder.sign(ca_key, hashes.SHA384())
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def show_certificate(pem: bytes) -> list[str]:
+    from cryptography import x509
+
+    cert = x509.load_pem_x509_certificate(pem)
+    subject = cert.subject.rfc4514_string() or "(empty)"
+    out = [
+        f"Serial:      {cert.serial_number:#x}",
+        f"Issuer:      {cert.issuer.rfc4514_string()}",
+        f"Subject:     {subject}",
+        f"Not before:  {cert.not_valid_before_utc:%Y-%m-%d %H:%M:%S} UTC",
+        f"Not after:   {cert.not_valid_after_utc:%Y-%m-%d %H:%M:%S} UTC",
+    ]
+    for ext in cert.extensions:
+        crit = " (critical)" if ext.critical else ""
+        if isinstance(ext.value, x509.KeyUsage):
+            out.append(f"Key usage:   digital_signature={ext.value.digital_signature}{crit}")
+        elif isinstance(ext.value, x509.ExtendedKeyUsage):
+            out.append("Ext. key usage: " + ", ".join(o._name for o in ext.value) + crit)
+        elif isinstance(ext.value, x509.SubjectAlternativeName):
+            out.append(f"Subject Alternative Name{crit}:")
+            for uri in ext.value.get_values_for_type(x509.UniformResourceIdentifier):
+                out.append(f"  URI: {uri}")
+        elif isinstance(ext.value, x509.UnrecognizedExtension):
+            dotted = ext.oid.dotted_string
+            if dotted.startswith("1.3.6.1.4.1.57264.1."):
+                if not any(line.startswith("Sigstore extensions") for line in out):
+                    out.append("Sigstore extensions (1.3.6.1.4.1.57264.1.N):")
+                label = f"  .{dotted.rsplit('.', 1)[1]:<3} {SIGSTORE_OIDS[dotted] + ':':<26}"
+                out.append(label + _from_der_utf8(ext.value.value))
+    return out
+
+
+def hotspot_certificate_identity() -> str:
+    lines = ["$ python3 show_cert.py signing-cert.pem   # leaf certificate from model.sig (Sigstore bundle)"]
+    lines += show_certificate(fulcio_style_certificate())
+    return "\n".join(lines) + "\n"
+
+
+def hotspot_pull_request_event() -> str:
+    # A company-run provenance generator (a reusable workflow) that, unlike the GitHub Actions
+    # workflow build type, does not refuse events other than create/release/push/workflow_dispatch.
+    repo = "https://github.com/northwind-ml/nw-tokenize"
+    wheel = b"nw_tokenize 2.3.1 wheel built by the CI workflow"
+    stmt = slsa_statement("nw_tokenize-2.3.1-py3-none-any.whl", wheel, repository=repo,
+                          ref="refs/heads/main", path=".github/workflows/ci.yml",
+                          builder_id=("https://github.com/northwind-ml/build-tools/.github/workflows/"
+                                      "provenance.yml@refs/tags/v1.4.0"),
+                          commit_label="northwind-ml/nw-tokenize main 2026-06-30",
+                          run_id="9203318871", repository_id="688207734")
+    stmt["predicate"]["buildDefinition"]["internalParameters"]["github"]["event_name"] = (
+        "pull_request_target")
+    stmt["predicate"]["runDetails"]["metadata"].update(
+        startedOn="2026-06-30T18:41:02Z", finishedOn="2026-06-30T18:47:26Z")
+    return ("# nw_tokenize-2.3.1-py3-none-any.whl: provenance payload, decoded (signature valid)\n"
+            + compact_statement(stmt))
+
+
+ARTIFACTS.update({
+    "signing-attestation-hotspot-builder-id": hotspot_builder_id,
+    "pipeline-integrity-hotspot-source-commit": hotspot_source_commit,
+    "pipeline-integrity-hotspot-dataset-revision": hotspot_dataset_revision,
+    "signing-attestation-hotspot-subject-by-digest": hotspot_subject_by_digest,
+    "signing-attestation-hotspot-certificate-identity": hotspot_certificate_identity,
+    "pipeline-integrity-hotspot-pull-request-event": hotspot_pull_request_event,
+})
