@@ -288,3 +288,49 @@ def test_tickets_are_for_seats_and_the_host_only(host, game, small_bank, world):
     assert outsider.post(f"/api/v1/live/{gid}/ticket/").status_code == 404
     assert Client().post(f"/api/v1/live/{gid}/ticket/",
                          HTTP_X_LIVE_PLAYER="wrong").status_code == 404
+
+
+def test_no_frame_of_a_hands_on_question_carries_its_key_before_the_reveal(host, world,
+                                                                           hands_on_bank):
+    """Find-the-line and order-the-steps over the socket (issue 19): the phones' frames carry
+    the lines or the shuffled steps and nothing that says which line or which order is right;
+    an ordering answer over the socket keeps its order."""
+    from tests.live.test_hands_on import right
+
+    created = host.post("/api/v1/live/", {"count": 5, "seconds_per_question": 30},
+                        format="json").json()
+    gid = created["id"]
+    ada, bob = seat(created["pin"], "Ada"), seat(created["pin"], "Bob")
+    url = ticket(ada, gid)
+
+    async def run():
+        comm = communicator(url)
+        assert (await comm.connect())[0]
+        await comm.receive_json_from(timeout=5)
+        await database_sync_to_async(control)(host, gid, "start")
+        kinds = set()
+        for number in range(1, 6):
+            opened, _ = await frames_until(comm, lambda f: f.get("state", {}).get("number")
+                                           == number and f["state"]["state"] == "question")
+            question = opened["state"]["question"]
+            kinds.add(question["type"])
+            assert_no_key(opened, await database_sync_to_async(secrets_of)(gid, number))
+            answer = await database_sync_to_async(right)(gid, number)
+            if question["type"] == "ordering":
+                assert [c["key"] for c in question["choices"]] != answer
+                text = json.dumps(opened)
+                assert '"place"' not in text and '"your_order"' not in text
+            await database_sync_to_async(bob.answer)(number, answer)
+            await comm.send_json_to({"type": "answer", "question": number, "choices": answer})
+            ack, _ = await frames_until(comm, lambda f: f["type"] == "ack")
+            assert ack["outcome"] == "accepted"
+            reveal, _ = await frames_until(comm, lambda f: f.get("state", {}).get("state")
+                                           == "reveal")
+            assert reveal["me"]["result"]["is_correct"] is True
+            if question["type"] == "ordering":
+                assert [s["key"] for s in reveal["state"]["reveal"]["order"]] == answer
+            await database_sync_to_async(control)(host, gid, "next", question=number)
+        assert kinds == {"hotspot", "ordering"}
+        await comm.disconnect()
+
+    run_async(run)
