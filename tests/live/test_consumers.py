@@ -310,8 +310,8 @@ def test_no_frame_of_a_hands_on_question_carries_its_key_before_the_reveal(host,
         await database_sync_to_async(control)(host, gid, "start")
         kinds = set()
         for number in range(1, 6):
-            opened, _ = await frames_until(comm, lambda f: f.get("state", {}).get("number")
-                                           == number and f["state"]["state"] == "question")
+            opened, _ = await frames_until(comm, lambda f, n=number: f.get("state", {}).get(
+                "number") == n and f["state"]["state"] == "question")
             question = opened["state"]["question"]
             kinds.add(question["type"])
             assert_no_key(opened, await database_sync_to_async(secrets_of)(gid, number))
