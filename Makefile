@@ -8,8 +8,9 @@ TOOLS_VENV := .venv-tools
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+
 .PHONY: run test lint check-bank check-artifacts migrate loadbank worker beat requirements \
-        compose-check clean help screenshots vendor-check audit audit-refresh sbom bench backup restore
+        compose-check clean help screenshots vendor-check audit audit-refresh sbom bench profile-quiz backup restore
 
 help:
 	@echo "make run    - set up and serve the site at http://$(HOST):$(PORT) (embedded default)"
@@ -125,6 +126,14 @@ sbom: $(TOOLS_VENV)/.deps $(VENV)/.dev-deps
 # REDIS_URL like the app: unset, the embedded default.
 bench: $(VENV)/.dev-deps
 	$(BIN)/python bench/run_all.py
+
+# Where a quiz answer's server time goes: py-spy samples the first web process while the quiz
+# bench runs (collapsed stacks in build/quiz-profile.txt; bench/profile_summary.py sums them).
+profile-quiz: $(VENV)/.dev-deps $(TOOLS_VENV)/.deps
+	mkdir -p build
+	PATH="$(CURDIR)/$(TOOLS_VENV)/bin:$$PATH" $(BIN)/python bench/quiz_throughput.py \
+		--learners 16 --seconds 20 --profile build/quiz-profile.txt
+	$(BIN)/python bench/profile_summary.py build/quiz-profile.txt
 
 compose-check:
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-validation-only} docker-compose config -q

@@ -108,11 +108,12 @@ async def player(port: int, ws_port: int, pin: str, name: str, args, room: Room,
         room.joined += 1
     sent: dict[int, float] = {}
 
-    async def answer(number: int, keys: list[str]) -> None:
+    async def answer(number: int, keys: list[str], picks: str) -> None:
         await asyncio.sleep(random.random() * args.spread)
         sent[number] = time.perf_counter()
-        await ws.send(json.dumps({"type": "answer", "question": number,
-                                  "choices": [random.choice(keys)]}))
+        # One tile (or line) as a phone picks one; an ordering question takes every step.
+        chosen = random.sample(keys, len(keys)) if picks == "order" else [random.choice(keys)]
+        await ws.send(json.dumps({"type": "answer", "question": number, "choices": chosen}))
 
     try:
         async for raw in ws:
@@ -129,7 +130,8 @@ async def player(port: int, ws_port: int, pin: str, name: str, args, room: Room,
                         and question["number"] not in sent:
                     sent[question["number"]] = 0.0
                     asyncio.create_task(answer(question["number"],
-                                               [c["key"] for c in question["choices"]]))
+                                               [c["key"] for c in question["choices"]],
+                                               question.get("picks", "one")))
             elif frame["type"] == "ack":
                 with room.lock:
                     room.acks.append(time.perf_counter() - sent[frame["question"]])

@@ -127,12 +127,12 @@ async def player(api: str, token: str, ws, first: dict | None, sent: dict, seat:
     measured: set[int] = set()
     pending: set[asyncio.Task] = set()
 
-    async def answer(number: int, key: str, delay: float) -> None:
+    async def answer(number: int, keys: list[str], delay: float) -> None:
         await asyncio.sleep(delay)
         stamp: list = []
         sent[(seat, number)] = stamp
         code, _ = await asyncio.to_thread(http, "POST", api + "answers/", token,
-                                          {"round": number, "choices": [key]}, stamp)
+                                          {"round": number, "choices": keys}, stamp)
         results.responses.append(time.perf_counter() - stamp[0])
         if code != 200:
             results.refused[code] = results.refused.get(code, 0) + 1
@@ -156,8 +156,9 @@ async def player(api: str, token: str, ws, first: dict | None, sent: dict, seat:
                 results.latencies.append(now - stamp[0])
             if rnd["state"] == "open" and number not in answered and not rnd["you_answered"]:
                 answered.add(number)
-                task = asyncio.create_task(answer(number, rnd["choices"][0]["key"],
-                                                  rng.uniform(0.3, spread)))
+                keys = [c["key"] for c in rnd["choices"]]  # an ordering round takes every step
+                task = asyncio.create_task(answer(number, keys if rnd.get("picks") == "order"
+                                                  else keys[:1], rng.uniform(0.3, spread)))
                 pending.add(task)
         if state.get("state") == "finished":
             await asyncio.gather(*pending)
