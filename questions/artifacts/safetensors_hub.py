@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import struct
+import subprocess
 import tempfile
 
 import numpy as np
@@ -272,9 +273,14 @@ def renamed_torch_archive() -> str:
                          pickle.dumps(collections.OrderedDict(bias=0.25), protocol=2))
         archive.writestr(zipfile.ZipInfo("model/version", stamp), "3\n")
     blob = buffer.getvalue()
+    with tempfile.TemporaryDirectory() as tmp:  # the real xxd, on the bytes written to a file
+        with open(os.path.join(tmp, "model.safetensors"), "wb") as handle:
+            handle.write(blob)
+        dump = subprocess.run(["xxd", "-g", "1", "-l", "64", "model.safetensors"], cwd=tmp,
+                              check=True, stdout=subprocess.PIPE, text=True).stdout
     return (
         "$ xxd -g 1 -l 64 model.safetensors\n"
-        + _hexdump(blob, 64)
+        + dump.rstrip("\n")
         + "\n>>> safetensors.numpy.load(open('model.safetensors', 'rb').read())\n"
         + _try_load(blob)
     )
