@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import functools
+
+import pytest
+from django.test import Client
+
+from apps.lti import toolconf
+from apps.lti.services import registration_create
+from tests.lti.platform import CLIENT_ID, DEPLOYMENT_ID, ISS, FakeLms, rsa_pem
+
+
+@functools.cache
+def tool_key_pair() -> tuple[str, str]:
+    return rsa_pem()
+
+
+@pytest.fixture(autouse=True)
+def _tool_key(settings):
+    settings.LTI_PRIVATE_KEY = tool_key_pair()[0]
+    settings.LTI_PRIVATE_KEY_FILE = ""
+    settings.LTI_PREVIOUS_KEY = ""
+    settings.LTI_PREVIOUS_KEY_FILE = ""
+
+
+@pytest.fixture
+def registration(db):
+    return registration_create(name="Test LMS", issuer=ISS, client_id=CLIENT_ID,
+                               deployment_ids=[DEPLOYMENT_ID], auth_login_url=f"{ISS}/auth",
+                               auth_token_url=f"{ISS}/token", keyset_url=f"{ISS}/jwks")
+
+
+@pytest.fixture
+def lms(registration, monkeypatch):
+    """The LMS, answering the tool's HTTP calls in-process."""
+    platform = FakeLms(Client())
+    monkeypatch.setattr(toolconf, "http_session", platform.session)
+    return platform
+
+
+def lti_launch(browser: Client, lms: FakeLms, *, user_id: str, roles: list[str],
+               deep_linking: bool = False, **claims):
+    """The LMS starts a launch in `browser`: OIDC login at the tool, the platform's
+    authorization, then the form post of the id_token to the tool. Returns the tool's answer."""
+    form = lti_authorize(browser, lms, user_id=user_id, roles=roles, deep_linking=deep_linking,
+                         **claims)
+    return browser.post(form["launch_url"], {"state": form["state"],
+                                             "id_token": form["id_token"]})
+
+
+def lti_authorize(browser: Client, lms: FakeLms, *, user_id: str, roles: list[str],
+                  deep_linking: bool = False, **claims) -> dict:
+    login = browser.get(lms.login_url(user_id=user_id, deep_linking=deep_linking))
+    assert login.status_code == 302, login.content
+    return lms.authorize(login["Location"], user_id=user_id, roles=roles,
+                         deep_linking=deep_linking, **claims)
