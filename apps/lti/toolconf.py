@@ -163,7 +163,9 @@ class DbLaunchStorage(LaunchDataStorage):
 
 class ToolLogin(DjangoOIDCLogin):
     def __init__(self, request):
-        super().__init__(request, DbToolConf(), launch_data_storage=DbLaunchStorage())
+        storage = DbLaunchStorage()
+        super().__init__(request, DbToolConf(), launch_data_storage=storage)
+        self.set_launch_data_storage(storage)  # the library attaches it only when redirecting
         self.set_launch_data_lifetime(LAUNCH_DATA_SECONDS)
 
     def redirect_to_platform(self, launch_url: str):

@@ -1,0 +1,232 @@
+"""Step 2: OIDC login initiation and resource link launch against lti1p3platform, and every
+refusal (each with its status and a short explanation, never a traceback)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from apps.cohorts.models import Membership
+from apps.cohorts.services import assignment_create
+from apps.lti import services
+from apps.lti.models import Course, Identity, LaunchedAttempt, Placement
+from tests.lti.conftest import lti_authorize, lti_launch
+from tests.lti.platform import (
+    CONTEXT_ID,
+    INSTRUCTOR,
+    LEARNER,
+    FakeLms,
+)
+
+pytestmark = pytest.mark.django_db
+FIXED = ["serialization-fixture-reduce", "hub-risks-fixture-defences"]
+
+
+@pytest.fixture
+def placement(registration, small_bank):
+    """A course (cohort) with a fixed assignment placed in the LMS, as deep linking leaves it."""
+    teacher = services.identity_user(issuer=registration.issuer, sub="teacher-1", name="Ada")
+    facts = services.LaunchFacts(registration=registration, issuer=registration.issuer,
+                                 sub="teacher-1", name="Ada", roles=INSTRUCTOR,
+                                 context_id=CONTEXT_ID, context_title="Supply chains 101")
+    course = services.course_for_instructor(facts=facts, user=teacher)
+    assignment = assignment_create(cohort=course.cohort, by=teacher, title="Week 1",
+                                   due_at=timezone.now() + timedelta(days=7),
+                                   question_slugs=FIXED)
+    return services.placement_create(course=course, by=teacher, kind=Placement.Kind.ASSIGNMENT,
+                                     assignment_id=assignment.pk)
+
+
+def _custom(placement):
+    return {"placement": placement.token}
+
+
+def test_it_signs_a_learner_in_on_the_activity_in_the_courses_cohort(lms, placement):
+    browser = Client()
+    response = lti_launch(browser, lms, user_id="student-7", roles=LEARNER, name="Grace Hopper",
+                          custom=_custom(placement))
+    assert response.status_code == 302
+    identity = Identity.objects.get(issuer=lms.registration.get_iss(), sub="student-7")
+    user = identity.user
+    assert not user.has_usable_password() and user.first_name == "Grace Hopper"
+    assert Membership.objects.filter(cohort=placement.course.cohort, user=user).exists()
+    launched = LaunchedAttempt.objects.get(attempt__user=user)
+    assert response["Location"] == f"/quiz/{launched.attempt.public_id}/"
+    assert launched.lineitem_url.endswith("/lineitems/1") and launched.sub == "student-7"
+    assert browser.get(response["Location"]).status_code == 200  # signed in, on the activity
+    # The platform fetched the key set once for signing checks; the second launch reuses it.
+    again = lti_launch(browser, lms, user_id="student-7", roles=LEARNER,
+                       custom=_custom(placement))
+    assert again["Location"] == response["Location"]  # the same attempt, the same account
+    assert get_user_model().objects.filter(lti_identities__sub="student-7").count() == 1
+    assert [c for c in lms.calls if c[1] == "/jwks"] == [("GET", "/jwks")]
+
+
+def test_it_takes_an_instructor_to_the_results_page(lms, placement):
+    browser = Client()
+    response = lti_launch(browser, lms, user_id="teacher-2", roles=INSTRUCTOR,
+                          custom=_custom(placement))
+    assert response.status_code == 302
+    assert response["Location"] == f"/lti/results/{placement.token}/"
+    page = browser.get(response["Location"])
+    assert page.status_code == 200 and b"Week 1" in page.content
+    assert placement.course.instructors.filter(lti_identities__sub="teacher-2").exists()
+
+
+def test_it_refuses_a_replayed_launch(lms, placement):
+    browser = Client()
+    form = lti_authorize(browser, lms, user_id="student-7", roles=LEARNER,
+                         custom=_custom(placement))
+    post = {"state": form["state"], "id_token": form["id_token"]}
+    assert browser.post("/lti/launch/", post).status_code == 302
+    replay = browser.post("/lti/launch/", post)
+    assert replay.status_code == 403 and b"already used" in replay.content
+
+
+def test_it_refuses_a_state_that_is_not_this_browsers(lms, placement):
+    form = lti_authorize(Client(), lms, user_id="student-7", roles=LEARNER,
+                         custom=_custom(placement))
+    stranger = Client()  # without the state cookie the login set
+    response = stranger.post("/lti/launch/", {"state": form["state"],
+                                               "id_token": form["id_token"]})
+    assert response.status_code == 403 and b"state" in response.content
+
+
+def test_it_refuses_a_nonce_it_did_not_issue(lms, placement):
+    browser = Client()
+    form = lti_authorize(browser, lms, user_id="student-7", roles=LEARNER,
+                         custom=_custom(placement))
+    header, body, _ = form["id_token"].split(".")
+    claims = json.loads(base64.urlsafe_b64decode(body + "=="))
+    claims["nonce"] = "made-up"
+    forged = lms.registration.platform_encode_and_sign(claims)
+    response = browser.post("/lti/launch/", {"state": form["state"], "id_token": forged})
+    assert response.status_code == 403 and b"nonce" in response.content
+
+
+def test_it_refuses_a_bad_signature(lms, placement):
+    browser = Client()
+    form = lti_authorize(browser, lms, user_id="student-7", roles=LEARNER,
+                         custom=_custom(placement))
+    header, body, signature = form["id_token"].split(".")
+    claims = json.loads(base64.urlsafe_b64decode(body + "=="))
+    claims["sub"] = "someone-else"  # the payload changes, the platform's signature does not
+    tampered = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    response = browser.post("/lti/launch/", {"state": form["state"],
+                                             "id_token": f"{header}.{tampered}.{signature}"})
+    assert response.status_code == 403 and b"signature does not verify" in response.content
+    assert not Identity.objects.filter(sub="someone-else").exists()
+
+
+def test_it_refuses_a_token_signed_by_another_key(registration, placement, monkeypatch):
+    """An impostor platform with the same issuer and client id but its own key."""
+    from apps.lti import toolconf
+
+    real = FakeLms(Client())
+    impostor = FakeLms(Client())
+    monkeypatch.setattr(toolconf, "http_session", real.session)  # the registered key set
+    browser = Client()
+    form = lti_authorize(browser, impostor, user_id="student-7", roles=LEARNER,
+                         custom=_custom(placement))
+    response = browser.post("/lti/launch/", {"state": form["state"],
+                                             "id_token": form["id_token"]})
+    assert response.status_code == 403 and b"signature does not verify" in response.content
+
+
+def test_it_refuses_an_expired_token(lms, placement):
+    response = lti_launch(Client(), lms, user_id="student-7", roles=LEARNER,
+                          custom=_custom(placement), expires_in=-60)
+    assert response.status_code == 403 and b"expired" in response.content
+
+
+def test_it_refuses_a_deployment_it_does_not_know(registration, placement, monkeypatch):
+    from apps.lti import toolconf
+
+    lms = FakeLms(Client(), deployment_id="deployment-unknown")
+    monkeypatch.setattr(toolconf, "http_session", lms.session)
+    response = lti_launch(Client(), lms, user_id="student-7", roles=LEARNER,
+                          custom=_custom(placement))
+    assert response.status_code == 403 and b"deployment" in response.content
+
+
+@pytest.mark.parametrize("kwargs", [{"iss": "https://unknown-lms.example"},
+                                    {"client_id": "not-registered"}])
+def test_it_refuses_an_unknown_issuer_or_client_at_login(registration, kwargs):
+    lms = FakeLms(Client(), **kwargs)
+    response = Client().get(lms.login_url(user_id="student-7"))
+    assert response.status_code == 403 and b"not registered" in response.content
+
+
+def test_it_refuses_an_unknown_client_at_launch(lms, placement, monkeypatch):
+    """The login knew the registration; the token is addressed to another client id."""
+    browser = Client()
+    form = lti_authorize(browser, lms, user_id="student-7", roles=LEARNER,
+                         custom=_custom(placement))
+    header, body, _ = form["id_token"].split(".")
+    claims = json.loads(base64.urlsafe_b64decode(body + "=="))
+    claims["aud"] = claims["azp"] = "someone-elses-tool"
+    forged = lms.registration.platform_encode_and_sign(claims)
+    response = browser.post("/lti/launch/", {"state": form["state"], "id_token": forged})
+    assert response.status_code == 403 and b"not registered" in response.content
+
+
+def test_it_refuses_an_azp_that_is_not_the_tool(lms, placement):
+    browser = Client()
+    form = lti_authorize(browser, lms, user_id="student-7", roles=LEARNER,
+                         custom=_custom(placement))
+    header, body, _ = form["id_token"].split(".")
+    claims = json.loads(base64.urlsafe_b64decode(body + "=="))
+    claims["aud"] = [claims["aud"], "another-audience"]
+    claims["azp"] = "another-audience"
+    forged = lms.registration.platform_encode_and_sign(claims)
+    response = browser.post("/lti/launch/", {"state": form["state"], "id_token": forged})
+    assert response.status_code == 403 and b"azp" in response.content
+
+
+def test_it_refuses_the_wrong_message_type_at_each_url(lms, placement):
+    browser = Client()
+    form = lti_authorize(browser, lms, user_id="teacher-1", roles=INSTRUCTOR,
+                         deep_linking=True)
+    response = browser.post("/lti/launch/", {"state": form["state"],
+                                             "id_token": form["id_token"]})
+    assert response.status_code == 400 and b"resource link launches" in response.content
+    form = lti_authorize(browser, lms, user_id="student-7", roles=LEARNER,
+                         custom=_custom(placement))
+    response = browser.post("/lti/deep-link/", {"state": form["state"],
+                                                "id_token": form["id_token"]})
+    assert response.status_code == 400 and b"deep-linking requests" in response.content
+
+
+def test_it_refuses_a_link_placed_in_another_course_or_unknown(lms, placement):
+    response = lti_launch(Client(), lms, user_id="student-7", roles=LEARNER,
+                          custom={"placement": "0" * 32})
+    assert response.status_code == 404 and b"does not point" in response.content
+    Course.objects.filter(pk=placement.course_id).update(context_id="another-course")
+    response = lti_launch(Client(), lms, user_id="student-7", roles=LEARNER,
+                          custom=_custom(placement))
+    assert response.status_code == 403 and b"another course" in response.content
+
+
+@pytest.mark.parametrize("params, message", [
+    ({}, b"no iss"),
+    ({"iss": "https://lms.example.test", "login_hint": "1"}, b"no target_link_uri"),
+    ({"iss": "https://lms.example.test", "login_hint": "1",
+      "target_link_uri": "https://evil.example/steal"}, b"not one of this tool"),
+    ({"iss": "x" * 2001, "login_hint": "1", "target_link_uri": "/lti/launch/"}, b"too long"),
+])
+def test_it_refuses_bad_login_requests(registration, params, message):
+    response = Client().get("/lti/login/", params)
+    assert response.status_code == 400 and message in response.content
+
+
+def test_it_refuses_a_launch_without_a_token(registration):
+    response = Client().post("/lti/launch/", {})
+    assert response.status_code == 403 and b"state" in response.content
+    response = Client().post("/lti/launch/", {"state": "s", "id_token": "x" * 20001})
+    assert response.status_code == 400 and b"too long" in response.content
