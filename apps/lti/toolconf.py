@@ -192,10 +192,13 @@ def _spend(value: str) -> None:
 
 
 class ToolLaunch(DjangoMessageLaunch):
-    def __init__(self, request):
-        storage = DbLaunchStorage()
-        super().__init__(request, DbToolConf(), launch_data_storage=storage,
-                         requests_session=http_session())
+    def __init__(self, request, tool_config=None, session_service=None, cookie_service=None,
+                 launch_data_storage=None, requests_session=None):
+        # The library's signature, since its from_cache() builds instances with it.
+        super().__init__(request, tool_config or DbToolConf(), session_service=session_service,
+                         cookie_service=cookie_service,
+                         launch_data_storage=launch_data_storage or DbLaunchStorage(),
+                         requests_session=requests_session or http_session())
         self.set_launch_data_lifetime(LAUNCH_DATA_SECONDS)
         self.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat"]})
         self.set_public_key_caching(DbLaunchStorage(), KEYSET_CACHE_SECONDS)
@@ -206,12 +209,10 @@ class ToolLaunch(DjangoMessageLaunch):
         if not launch_id.startswith("lti1p3-launch-") or len(launch_id) > 60:
             raise LaunchRefused("Unknown launch.", 400)
         try:
-            return cls.from_cache(launch_id, request, DbToolConf(),
-                                  launch_data_storage=DbLaunchStorage(),
-                                  requests_session=http_session())
+            return cls.from_cache(launch_id, request, DbToolConf())
         except LtiException:
             raise LaunchRefused("This launch has expired or is unknown; start again from the "
-                                "LMS.") from None
+                                "LMS.", 400) from None
 
     def get_service_connector(self) -> ServiceConnector:
         return CachedServiceConnector(self._registration, self._requests_session)
