@@ -1,13 +1,27 @@
 from __future__ import annotations
 
 import functools
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from apps.lti import toolconf
+from apps.cohorts.services import assignment_create
+from apps.lti import services, toolconf
+from apps.lti.models import Placement
 from apps.lti.services import registration_create
-from tests.lti.platform import CLIENT_ID, DEPLOYMENT_ID, ISS, FakeLms, rsa_pem
+from tests.lti.platform import (
+    CLIENT_ID,
+    CONTEXT_ID,
+    DEPLOYMENT_ID,
+    INSTRUCTOR,
+    ISS,
+    FakeLms,
+    rsa_pem,
+)
+
+FIXED = ["serialization-fixture-reduce", "hub-risks-fixture-defences"]
 
 
 @functools.cache
@@ -54,3 +68,18 @@ def lti_authorize(browser: Client, lms: FakeLms, *, user_id: str, roles: list[st
     assert login.status_code == 302, login.content
     return lms.authorize(login["Location"], user_id=user_id, roles=roles,
                          deep_linking=deep_linking, **claims)
+
+
+@pytest.fixture
+def placement(registration, small_bank):
+    """A course (cohort) with a fixed assignment placed in the LMS, as deep linking leaves it."""
+    teacher = services.identity_user(issuer=registration.issuer, sub="teacher-1", name="Ada")
+    facts = services.LaunchFacts(registration=registration, issuer=registration.issuer,
+                                 sub="teacher-1", name="Ada", roles=INSTRUCTOR,
+                                 context_id=CONTEXT_ID, context_title="Supply chains 101")
+    course = services.course_for_instructor(facts=facts, user=teacher)
+    assignment = assignment_create(cohort=course.cohort, by=teacher, title="Week 1",
+                                   due_at=timezone.now() + timedelta(days=7),
+                                   question_slugs=FIXED)
+    return services.placement_create(course=course, by=teacher, kind=Placement.Kind.ASSIGNMENT,
+                                     assignment_id=assignment.pk)

@@ -5,42 +5,17 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from django.utils import timezone
 
 from apps.cohorts.models import Membership
-from apps.cohorts.services import assignment_create
-from apps.lti import services
-from apps.lti.models import Course, Identity, LaunchedAttempt, Placement
+from apps.lti.models import Course, Identity, LaunchedAttempt
 from tests.lti.conftest import lti_authorize, lti_launch
-from tests.lti.platform import (
-    CONTEXT_ID,
-    INSTRUCTOR,
-    LEARNER,
-    FakeLms,
-)
+from tests.lti.platform import INSTRUCTOR, LEARNER, FakeLms
 
 pytestmark = pytest.mark.django_db
-FIXED = ["serialization-fixture-reduce", "hub-risks-fixture-defences"]
-
-
-@pytest.fixture
-def placement(registration, small_bank):
-    """A course (cohort) with a fixed assignment placed in the LMS, as deep linking leaves it."""
-    teacher = services.identity_user(issuer=registration.issuer, sub="teacher-1", name="Ada")
-    facts = services.LaunchFacts(registration=registration, issuer=registration.issuer,
-                                 sub="teacher-1", name="Ada", roles=INSTRUCTOR,
-                                 context_id=CONTEXT_ID, context_title="Supply chains 101")
-    course = services.course_for_instructor(facts=facts, user=teacher)
-    assignment = assignment_create(cohort=course.cohort, by=teacher, title="Week 1",
-                                   due_at=timezone.now() + timedelta(days=7),
-                                   question_slugs=FIXED)
-    return services.placement_create(course=course, by=teacher, kind=Placement.Kind.ASSIGNMENT,
-                                     assignment_id=assignment.pk)
 
 
 def _custom(placement):
