@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import functools
 from datetime import timedelta
 
 import pytest
@@ -18,15 +17,10 @@ from tests.lti.platform import (
     INSTRUCTOR,
     ISS,
     FakeLms,
-    rsa_pem,
+    tool_key_pair,
 )
 
 FIXED = ["serialization-fixture-reduce", "hub-risks-fixture-defences"]
-
-
-@functools.cache
-def tool_key_pair() -> tuple[str, str]:
-    return rsa_pem()
 
 
 @pytest.fixture(autouse=True)

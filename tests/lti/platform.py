@@ -7,6 +7,7 @@ services) is the platform library's."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from urllib.parse import parse_qsl, urlsplit
@@ -44,6 +45,12 @@ def rsa_pem() -> tuple[str, str]:
     public = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
     return private, public
+
+
+@functools.cache
+def tool_key_pair() -> tuple[str, str]:
+    """The tool's key in tests (made once per test process)."""
+    return rsa_pem()
 
 
 class PlatformConf(LTI1P3PlatformConfAbstract):

@@ -9,8 +9,7 @@ from django.core.management import CommandError, call_command
 from jwcrypto.jwk import JWK
 
 from apps.lti.models import Registration
-from tests.lti.conftest import tool_key_pair
-from tests.lti.platform import rsa_pem
+from tests.lti.platform import rsa_pem, tool_key_pair
 
 pytestmark = pytest.mark.django_db
 
