@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.http import Http404
 
 from apps.cohorts.selectors import cohort_results
@@ -15,6 +17,17 @@ def require_staff(user) -> None:
 
 def registrations() -> list[Registration]:
     return list(Registration.objects.prefetch_related("deployments"))
+
+
+def platform_origins() -> list[str]:
+    """The origins of every registered LMS (issuer and login URL hosts)."""
+    origins = set()
+    for issuer, login in Registration.objects.values_list("issuer", "auth_login_url"):
+        for url in (issuer, login):
+            parts = urlsplit(url)
+            if parts.scheme in ("https", "http") and parts.netloc:
+                origins.add(f"{parts.scheme}://{parts.netloc}")
+    return sorted(origins)
 
 
 def get_placement_for_instructor(user, token: str) -> Placement:

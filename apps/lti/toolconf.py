@@ -195,10 +195,14 @@ class ToolLaunch(DjangoMessageLaunch):
     def __init__(self, request, tool_config=None, session_service=None, cookie_service=None,
                  launch_data_storage=None, requests_session=None):
         # The library's signature, since its from_cache() builds instances with it.
-        super().__init__(request, tool_config or DbToolConf(), session_service=session_service,
-                         cookie_service=cookie_service,
-                         launch_data_storage=launch_data_storage or DbLaunchStorage(),
-                         requests_session=requests_session or http_session())
+        try:
+            super().__init__(request, tool_config or DbToolConf(),
+                             session_service=session_service, cookie_service=cookie_service,
+                             launch_data_storage=launch_data_storage or DbLaunchStorage(),
+                             requests_session=requests_session or http_session())
+        except LtiException:  # on HTTPS: the browser did not send the login's session cookie
+            raise LaunchRefused("This browser did not keep the cookie the login set (third-party "
+                                "cookies blocked?); open the activity in a new window.") from None
         self.set_launch_data_lifetime(LAUNCH_DATA_SECONDS)
         self.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat"]})
         self.set_public_key_caching(DbLaunchStorage(), KEYSET_CACHE_SECONDS)
@@ -213,6 +217,21 @@ class ToolLaunch(DjangoMessageLaunch):
         except LtiException:
             raise LaunchRefused("This launch has expired or is unknown; start again from the "
                                 "LMS.", 400) from None
+
+    def get_public_key(self):
+        """The platform's key set is cached; a token signed with a key the cached set does not
+        hold (the platform rotated its key) fetches the set once more before refusing."""
+        try:
+            return super().get_public_key()
+        except LtiException:
+            url = self._registration.get_key_set_url() or ""
+            storage = self._public_key_cache_data_storage
+            if storage is None:
+                raise
+            digest = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+            storage.remove_value("key-set-url-" + digest)  # the library's cache key
+            self._registration.set_key_set(None)
+            return super().get_public_key()
 
     def get_service_connector(self) -> ServiceConnector:
         return CachedServiceConnector(self._registration, self._requests_session)

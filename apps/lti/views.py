@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pylti1p3.deep_link_resource import DeepLinkResource
+from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.lineitem import LineItem
 
 from apps.accounts import backends
@@ -36,7 +37,18 @@ MAX_TOKEN = 20000  # a signed id_token with its claims runs to a few kilobytes
 
 
 def refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    return render(request, "lti/refused.html", {"message": message}, status=status)
+    return framed_by_platforms(render(request, "lti/refused.html", {"message": message},
+                                      status=status))
+
+
+def framed_by_platforms(response: HttpResponse) -> HttpResponse:
+    """LMSes show the deep-linking picker (and a refusal) in a frame: these pages may be framed
+    by the registered platforms' origins, and by no one else. Every other page stays unframeable
+    (learners open activities in a new window)."""
+    origins = selectors.platform_origins()
+    response.xframe_options_exempt = bool(origins)
+    response._csp_replace = {"frame-ancestors": origins or ["'none'"]}
+    return response
 
 
 def tool_urls(request: HttpRequest) -> dict[str, str]:
@@ -85,6 +97,8 @@ def _guard(view):
             return refused(request, "LTI is not set up on this site yet (no tool key).", 503)
         except (LaunchRefused, LtiError) as exc:
             return refused(request, exc.message, exc.status)
+        except (LtiException, OIDCException) as exc:  # anything the library raises unexplained
+            return refused(request, f"The LTI request is not valid ({str(exc)[:200]}).", 400)
     return wrapped
 
 
@@ -163,10 +177,10 @@ def deep_link(request: HttpRequest) -> HttpResponse:
 
 
 def _picker(request, launch_id, course, form, status):
-    return render(request, "lti/pick.html", {
+    return framed_by_platforms(render(request, "lti/pick.html", {
         "launch_id": launch_id, "course": course, "form": form,
         "assignments": course.cohort.assignments.select_related("topic"),
-        "topics": Topic.objects.order_by("name")}, status=status)
+        "topics": Topic.objects.order_by("name")}, status=status))
 
 
 @csrf_exempt  # the picker may sit in the LMS's frame, where our cookies are third-party
@@ -209,7 +223,7 @@ def deep_link_respond(request: HttpRequest) -> HttpResponse:
         "jwt": deep.get_response_jwt([resource]), "placement": placement})
     origin = urlsplit(deep._deep_link_settings["deep_link_return_url"])
     response._csp_update = {"form-action": [f"{origin.scheme}://{origin.netloc}"]}
-    return response
+    return framed_by_platforms(response)
 
 
 @require_GET

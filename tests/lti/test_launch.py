@@ -205,3 +205,59 @@ def test_it_refuses_a_launch_without_a_token(registration):
     assert response.status_code == 403 and b"state" in response.content
     response = Client().post("/lti/launch/", {"state": "s", "id_token": "x" * 20001})
     assert response.status_code == 400 and b"too long" in response.content
+
+
+def test_it_launches_over_https_with_the_browser_bound_session_cookie(lms, placement):
+    browser = Client()
+    login = browser.get(lms.login_url(user_id="student-7"), secure=True)
+    assert login.status_code == 302
+    cookie = login.cookies["lti1p3-session-id"]
+    assert cookie["secure"] and cookie["samesite"] == "None" and cookie["httponly"]
+    form = lms.authorize(login["Location"], user_id="student-7", roles=LEARNER,
+                         custom=_custom(placement))
+    assert form["launch_url"] == "https://testserver/lti/launch/"
+    post = {"state": form["state"], "id_token": form["id_token"]}
+    response = browser.post("/lti/launch/", post, secure=True)
+    assert response.status_code == 302 and response["Location"].startswith("/quiz/")
+    # Another browser (no session cookie) cannot use the same launch.
+    stranger = browser.cookies.copy()
+    other = Client()
+    other.cookies = stranger
+    del other.cookies["lti1p3-session-id"]
+    response = other.post("/lti/launch/", post, secure=True)
+    assert response.status_code == 403 and b"cookie" in response.content
+
+
+def test_it_refuses_another_lti_version(lms, placement):
+    browser = Client()
+    form = lti_authorize(browser, lms, user_id="student-7", roles=LEARNER,
+                         custom=_custom(placement))
+    header, body, _ = form["id_token"].split(".")
+    claims = json.loads(base64.urlsafe_b64decode(body + "=="))
+    claims["https://purl.imsglobal.org/spec/lti/claim/version"] = "1.1"
+    forged = lms.registration.platform_encode_and_sign(claims)
+    response = browser.post("/lti/launch/", {"state": form["state"], "id_token": forged})
+    assert response.status_code == 400 and b"Incorrect version" in response.content
+
+
+def test_it_fetches_the_key_set_again_when_the_platform_rotates_its_key(lms, placement):
+    from tests.lti.platform import rsa_pem
+
+    assert lti_launch(Client(), lms, user_id="student-7", roles=LEARNER,
+                      custom=_custom(placement)).status_code == 302
+    private, public = rsa_pem()
+    lms.registration.set_platform_private_key(private).set_platform_public_key(public)
+    assert lti_launch(Client(), lms, user_id="student-8", roles=LEARNER,
+                      custom=_custom(placement)).status_code == 302
+    assert [c for c in lms.calls if c[1] == "/jwks"] == [("GET", "/jwks")] * 2
+
+
+def test_it_lets_only_registered_platforms_frame_its_lti_pages(lms, placement):
+    response = lti_launch(Client(), lms, user_id="student-7", roles=LEARNER, expires_in=-60,
+                          custom=_custom(placement))
+    assert "frame-ancestors https://lms.example.test" in response["Content-Security-Policy"]
+    assert "X-Frame-Options" not in response
+    browser = Client()
+    page = browser.get(lti_launch(browser, lms, user_id="student-7", roles=LEARNER,
+                                  custom=_custom(placement))["Location"])
+    assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
