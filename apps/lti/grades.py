@@ -9,7 +9,6 @@ both."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 import requests
@@ -63,7 +62,7 @@ def score_send(*, score_id: int) -> str:
     """Post one score unless it was sent already (idempotent: a claim on the row keeps two
     deliveries from posting at once). Returns the row's status; raises ScoreNotSent to be
     retried."""
-    from apps.lti.toolconf import service_connector
+    from apps.lti.toolconf import service_connector, token_cache_key
 
     now = timezone.now()
     claimed = (ScoreSend.objects.filter(pk=score_id, status=ScoreSend.Status.PENDING)
@@ -83,8 +82,8 @@ def score_send(*, score_id: int) -> str:
     except LtiServiceException as exc:
         code = exc.response.status_code
         if code == 401:  # a cached token the LMS no longer accepts: fetch a new one next time
-            cache.delete("lti-token:" + hashlib.sha256("|".join(
-                [registration.issuer, registration.client_id, SCORE_SCOPE]).encode()).hexdigest())
+            cache.delete(token_cache_key(registration.issuer, registration.client_id,
+                                         [SCORE_SCOPE]))
         permanent = 400 <= code < 500 and code not in (401, 408, 429)
         error = f"HTTP {code}: {exc.response.text[:200]}"
     except (requests.RequestException, LtiException) as exc:

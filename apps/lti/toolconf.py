@@ -59,14 +59,18 @@ def http_session() -> requests.Session:
     return session
 
 
+def token_cache_key(issuer: str, client_id: str, scopes) -> str:
+    raw = "|".join([issuer, client_id, *sorted(scopes)])
+    return "lti-token:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 class CachedServiceConnector(ServiceConnector):
     """Access tokens are reused across requests and tasks for most of their hour (the library
     caches them only per connector object)."""
 
     def get_access_token(self, scopes) -> str:
         reg = self._registration
-        raw = "|".join([reg.get_issuer() or "", reg.get_client_id() or "", *sorted(scopes)])
-        key = "lti-token:" + hashlib.sha256(raw.encode()).hexdigest()
+        key = token_cache_key(reg.get_issuer() or "", reg.get_client_id() or "", scopes)
         token = cache.get(key)
         if token:
             return token

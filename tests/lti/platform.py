@@ -186,7 +186,8 @@ class FakeLms:
     def authorize(self, redirect_location: str, *, user_id: str, roles: list[str],
                   custom: dict | None = None, deep_linking: bool = False,
                   lineitem: str | None = f"{LINEITEMS}/1", expires_in: int = 300,
-                  name: str = "") -> dict:
+                  name: str = "", accept_types: frozenset = frozenset({"ltiResourceLink"})
+                  ) -> dict:
         """The platform's authorization endpoint: take the tool's OIDC redirect, build and
         sign the launch. Returns {"state", "id_token", "launch_url"}."""
         parts = urlsplit(redirect_location)
@@ -203,7 +204,7 @@ class FakeLms:
         launch.set_ags(LINEITEMS, lineitem)
         if deep_linking:
             launch.set_dl(f"{ISS}/deep-link-return", title="Add an activity",
-                          accept_types={"ltiResourceLink"})
+                          accept_types=set(accept_types))
         launch.set_id_token_expiration(expires_in)
         return launch.lti_launch()
 

@@ -122,3 +122,11 @@ def test_it_refuses_deep_linking_to_a_learner(lms, small_bank):
 def test_it_refuses_an_unknown_picker_launch(registration, launch_id):
     response = Client().post("/lti/deep-link/respond/", {"launch_id": launch_id, "kind": "speed"})
     assert response.status_code == 400
+
+
+def test_it_refuses_deep_linking_when_the_lms_takes_no_resource_links(lms, small_bank):
+    response = lti_launch(Client(), lms, user_id="teacher-1", roles=INSTRUCTOR,
+                          deep_linking=True, accept_types=frozenset({"link"}))
+    # PyLTI1p3's deep-linking validator refuses it; the page says why.
+    assert response.status_code == 400
+    assert b"Must support resource link placement types" in response.content

@@ -261,3 +261,9 @@ def test_it_lets_only_registered_platforms_frame_its_lti_pages(lms, placement):
     page = browser.get(lti_launch(browser, lms, user_id="student-7", roles=LEARNER,
                                   custom=_custom(placement))["Location"])
     assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
+
+
+def test_it_rate_limits_logins_per_address(lms, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "lti_launch": "2/60"}
+    url = lms.login_url(user_id="student-7")
+    assert [Client().get(url).status_code for _ in range(3)] == [302, 302, 429]
