@@ -60,11 +60,8 @@ def _teaches(user, course: Course) -> bool:
 
 def placement_results(placement: Placement) -> dict:
     """What the results page shows: the learners' attempts and every grade passback."""
-    if placement.assignment_id:
-        rows = [r for r in cohort_results(placement.course.cohort)
-                if r.assignment == placement.assignment.title]
-    else:
-        rows = []
+    rows = (cohort_results(placement.course.cohort, assignment=placement.assignment)
+            if placement.assignment_id else [])
     attempts = (LaunchedAttempt.objects.filter(placement=placement)
                 .select_related("attempt__user").order_by("-created_at")[:500])
     scores = (ScoreSend.objects.filter(placement=placement).select_related("user")
