@@ -34,6 +34,7 @@ from apps.lti.toolconf import LaunchRefused, ToolLaunch, ToolLogin
 
 MAX_PARAM = 2000
 MAX_TOKEN = 20000  # a signed id_token with its claims runs to a few kilobytes
+DEEP_LINKING_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 
 
 def refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
@@ -196,6 +197,9 @@ def deep_link_respond(request: HttpRequest) -> HttpResponse:
     facts = services.launch_facts(registration=tool_launch.registration_row, body=body)
     if not facts.is_instructor or not tool_launch.is_deep_link_launch():
         raise LaunchRefused("Only an instructor's deep-linking launch can place activities.")
+    return_url = (body.get(DEEP_LINKING_CLAIM) or {}).get("deep_link_return_url", "")
+    if urlsplit(return_url).scheme not in ("https", "http"):
+        raise LaunchRefused("The LMS gave no usable return URL for deep linking.", 400)
     user = services.identity_user(issuer=facts.issuer, sub=facts.sub, name=facts.name)
     course = services.course_for_instructor(facts=facts, user=user)
     form = PickForm(request.POST)
@@ -217,11 +221,10 @@ def deep_link_respond(request: HttpRequest) -> HttpResponse:
                 .set_lineitem(LineItem().set_label(placement.title)
                               .set_score_maximum(placement.score_maximum)
                               .set_resource_id(placement.token)))
-    deep = tool_launch.get_deep_link()
     response = render(request, "lti/deep_link_return.html", {
-        "return_url": deep._deep_link_settings["deep_link_return_url"],
-        "jwt": deep.get_response_jwt([resource]), "placement": placement})
-    origin = urlsplit(deep._deep_link_settings["deep_link_return_url"])
+        "return_url": return_url, "placement": placement,
+        "jwt": tool_launch.get_deep_link().get_response_jwt([resource])})
+    origin = urlsplit(return_url)
     response._csp_update = {"form-action": [f"{origin.scheme}://{origin.netloc}"]}
     return framed_by_platforms(response)
 
