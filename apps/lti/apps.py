@@ -12,3 +12,11 @@ class LtiConfig(AppConfig):
         from apps.quiz.hooks import on_attempt_finished
 
         on_attempt_finished(score_on_attempt_finished)
+        # A configured key that cannot be read stops the start, loudly (ImproperlyConfigured),
+        # rather than turning every launch into an error later.
+        from django.conf import settings
+
+        from apps.lti import keys
+
+        if settings.LTI_PRIVATE_KEY or settings.LTI_PRIVATE_KEY_FILE:
+            keys.private_key_pem()

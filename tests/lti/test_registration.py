@@ -98,3 +98,34 @@ def test_it_shows_the_tool_configuration_to_staff_only(client, world):
         assert client.get("/lti/config/").status_code == 404
     client.logout()
     assert client.get("/lti/config/").status_code == 404
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("LTI_PRIVATE_KEY", "not a key", "not a PEM private key"),
+    ("LTI_PRIVATE_KEY_FILE", "/nonexistent/tool.pem", "cannot read"),
+    ("LTI_PREVIOUS_KEY", "-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----",
+     "LTI_PREVIOUS_KEY is not a PEM key"),
+])
+def test_it_refuses_a_key_it_cannot_read_loudly(settings, name, value, message):
+    from django.apps import apps
+    from django.core.exceptions import ImproperlyConfigured
+
+    if name == "LTI_PRIVATE_KEY_FILE":
+        settings.LTI_PRIVATE_KEY = ""
+    setattr(settings, name, value)
+    with pytest.raises(ImproperlyConfigured, match=message):
+        apps.get_app_config("lti").ready()  # what a process does at start
+
+
+def test_it_refuses_a_short_or_non_rsa_key(settings):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from django.core.exceptions import ImproperlyConfigured
+
+    from apps.lti import keys
+
+    settings.LTI_PRIVATE_KEY = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()).decode()
+    with pytest.raises(ImproperlyConfigured, match="RSA key of 2048 bits"):
+        keys.private_key_pem()
