@@ -15,9 +15,8 @@ from django.utils import timezone
 from apps.cohorts.services import assignment_create
 from apps.lti.models import Course, LaunchedAttempt, Placement, ScoreSend
 from apps.quiz.models import QuizAttempt
-from tests.lti.conftest import lti_launch
+from tests.lti.conftest import finish_attempt, lti_launch
 from tests.lti.platform import INSTRUCTOR, ISS, LEARNER
-from tests.lti.test_grades import _finish
 
 pytestmark = pytest.mark.django_db
 FIXED = ["serialization-fixture-reduce", "hub-risks-fixture-defences"]
@@ -66,7 +65,7 @@ def test_it_places_a_speed_quiz_the_lms_accepts_and_a_learner_launches(lms, smal
     attempt = LaunchedAttempt.objects.get().attempt
     assert opened["Location"] == f"/quiz/{attempt.public_id}/"
     assert attempt.mode == QuizAttempt.Mode.SPEED
-    _finish(attempt, correct=1)  # a speed quiz from the LMS is graded like an assignment
+    finish_attempt(attempt, correct=1)  # a speed quiz from the LMS is graded like an assignment
     row = ScoreSend.objects.get(attempt=attempt)
     assert (row.score_given, row.score_maximum) == (1, attempt.question_count)
     # The picker's launch is spent once used.

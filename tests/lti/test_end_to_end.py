@@ -12,9 +12,8 @@ from django.test import Client
 from apps.core.models import OutboxMessage
 from apps.core.outbox import outbox_deliver
 from apps.lti.models import LaunchedAttempt, ScoreSend
-from tests.lti.conftest import lti_launch
+from tests.lti.conftest import finish_attempt, lti_launch
 from tests.lti.platform import INSTRUCTOR, LEARNER, LINEITEMS
-from tests.lti.test_grades import _finish
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,7 @@ def test_it_runs_deep_linking_launch_grade_and_roster_end_to_end(lms, small_bank
                         custom=item["custom"], lineitem=f"{LINEITEMS}/42")
     assert learner.get(opened["Location"]).status_code == 200
     attempt = LaunchedAttempt.objects.get().attempt
-    _finish(attempt, correct=1)
+    finish_attempt(attempt, correct=1)
     outbox_deliver(message_id=OutboxMessage.objects.get(task="lti.send_score").pk)
     [score] = lms.scores["42"]
     assert score["scoreGiven"] == 1 and score["userId"] == "student-1"

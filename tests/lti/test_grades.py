@@ -14,28 +14,17 @@ from apps.core.models import OutboxMessage
 from apps.core.outbox import outbox_deliver, outbox_resend
 from apps.lti.grades import ScoreNotSent, score_on_attempt_finished, score_send
 from apps.lti.models import LaunchedAttempt, Placement, ScoreSend
-from apps.quiz.services import quiz_answer, quiz_next
-from tests.lti.conftest import lti_launch
+from tests.lti.conftest import finish_attempt, lti_launch
 from tests.lti.platform import INSTRUCTOR, LEARNER
-from tests.quiz.conftest import key_of
 
 pytestmark = pytest.mark.django_db
-
-
-def _finish(attempt, *, correct: int) -> None:
-    for aq in attempt.questions.order_by("number").select_related("version"):
-        if aq.number > 1:
-            quiz_next(attempt=attempt, number=aq.number - 1)
-        right = aq.number <= correct
-        keys = key_of(aq, correct=right)
-        quiz_answer(attempt=attempt, number=aq.number, keys=keys if right else keys[:1])
 
 
 def _learner_finishes(lms, placement, *, correct=1):
     lti_launch(Client(), lms, user_id="student-7", roles=LEARNER,
                custom={"placement": placement.token})
     attempt = LaunchedAttempt.objects.get().attempt
-    _finish(attempt, correct=correct)
+    finish_attempt(attempt, correct=correct)
     attempt.refresh_from_db()
     return attempt
 
@@ -102,7 +91,7 @@ def test_it_sends_nothing_for_an_attempt_not_launched_from_the_lms(lms, placemen
     from apps.quiz.services import QuizSpec, quiz_start
 
     attempt = quiz_start(user=world["learner"], spec=QuizSpec(count=5))
-    _finish(attempt, correct=1)
+    finish_attempt(attempt, correct=1)
     assert not ScoreSend.objects.exists() and not OutboxMessage.objects.filter(
         task="lti.send_score").exists()
 
