@@ -63,7 +63,6 @@ class PlatformConf(LTI1P3PlatformConfAbstract):
 
     def fetch_public_key(self, key_set_url: str):
         """The platform fetches the tool's key set from the tool's real endpoint."""
-        assert key_set_url.startswith(TOOL)
         response = self._tool_client.get(urlsplit(key_set_url).path)
         assert response.status_code == 200
         return response.json()
@@ -119,16 +118,18 @@ class FakeLms:
     browser (Django's test client, which keeps the tool's cookies)."""
 
     def __init__(self, tool_client: Client, *, deployment_id: str = DEPLOYMENT_ID,
-                 client_id: str = CLIENT_ID, iss: str = ISS):
+                 client_id: str = CLIENT_ID, iss: str = ISS, tool: str = TOOL,
+                 pages: str = ISS):
+        self.pages = pages  # where the browser meets the LMS (authorization, deep-link return)
         self.private_key, self.public_key = rsa_pem()
         self.registration = (
             Registration().set_iss(iss).set_client_id(client_id)
-            .set_deployment_id(deployment_id).set_oidc_login_url(f"{TOOL}/lti/login/")
-            .set_launch_url(f"{TOOL}/lti/launch/")
-            .set_deeplink_launch_url(f"{TOOL}/lti/deep-link/")
+            .set_deployment_id(deployment_id).set_oidc_login_url(f"{tool}/lti/login/")
+            .set_launch_url(f"{tool}/lti/launch/")
+            .set_deeplink_launch_url(f"{tool}/lti/deep-link/")
             .set_platform_private_key(self.private_key)
             .set_platform_public_key(self.public_key)
-            .set_tool_key_set_url(f"{TOOL}/lti/jwks/"))
+            .set_tool_key_set_url(f"{tool}/lti/jwks/"))
         self.config = PlatformConf(registration=self.registration, tool_client=Client())
         self.scores: dict[str, list[dict]] = {}
         self.members: list[dict] = []
@@ -191,7 +192,7 @@ class FakeLms:
         """The platform's authorization endpoint: take the tool's OIDC redirect, build and
         sign the launch. Returns {"state", "id_token", "launch_url"}."""
         parts = urlsplit(redirect_location)
-        assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{ISS}/auth"
+        assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{self.pages}/auth"
         request = DjangoRequest(self.factory.get("/auth", dict(parse_qsl(parts.query))))
         launch = Launch(request, self.config)
         launch.set_user_data(user_id, roles, full_name=name or None)
@@ -203,7 +204,7 @@ class FakeLms:
         launch.set_nrps(MEMBERSHIPS)
         launch.set_ags(LINEITEMS, lineitem)
         if deep_linking:
-            launch.set_dl(f"{ISS}/deep-link-return", title="Add an activity",
+            launch.set_dl(f"{self.pages}/deep-link-return", title="Add an activity",
                           accept_types=set(accept_types))
         launch.set_id_token_expiration(expires_in)
         return launch.lti_launch()
