@@ -129,3 +129,10 @@ def test_it_refuses_a_short_or_non_rsa_key(settings):
         serialization.NoEncryption()).decode()
     with pytest.raises(ImproperlyConfigured, match="RSA key of 2048 bits"):
         keys.private_key_pem()
+
+
+def test_it_reads_a_key_written_on_one_line(client, settings):
+    """An environment variable often holds the PEM with its newlines written as \\n."""
+    settings.LTI_PRIVATE_KEY = tool_key_pair()[0].replace("\n", "\\n")
+    kid = client.get("/lti/jwks/").json()["keys"][0]["kid"]
+    assert kid == JWK.from_pem(tool_key_pair()[1].encode()).thumbprint()
