@@ -199,6 +199,8 @@ ROWS = [
     # LTI 1.3 tool (issue 20): the LMS-facing endpoints answer everyone alike (refusals without a
     # launch); the configuration is staff-only; a course's pages belong to its instructors.
     Row("lti tool configuration", "GET", "/lti/config/", {**everyone(404), "staff": 200}),
+    Row("lti registration without values", "POST", "/lti/config/",
+        {**everyone(404), "staff": 400}),
     Row("lti key set", "GET", "/lti/jwks/", everyone(200)),
     Row("lti login without parameters", "GET", "/lti/login/", everyone(400)),
     Row("lti launch without a token", "POST", "/lti/launch/", everyone(403)),

@@ -24,3 +24,21 @@ class PickForm(forms.Form):
         if data.get("kind") == Placement.Kind.SPEED and not data.get("topic"):
             raise forms.ValidationError("Pick a topic for the speed quiz.")
         return data
+
+
+class RegistrationForm(forms.Form):
+    """An LMS's values, as its administrator reads them off the LMS's tool registration."""
+
+    name = forms.CharField(max_length=120)
+    issuer = forms.URLField(max_length=255, assume_scheme="https", label="Issuer (platform id)")
+    client_id = forms.CharField(max_length=255, label="Client id")
+    deployment_ids = forms.CharField(max_length=2000, label="Deployment ids",
+                                     help_text="One or more, separated by commas or spaces.")
+    auth_login_url = forms.URLField(max_length=500, assume_scheme="https", label="Authentication (auth login) URL")
+    auth_token_url = forms.URLField(max_length=500, assume_scheme="https", label="Access token URL")
+    keyset_url = forms.URLField(max_length=500, assume_scheme="https", label="Public keyset URL")
+    auth_audience = forms.CharField(max_length=500, required=False,
+                                    label="Token audience (only if the LMS names one)")
+
+    def deployment_list(self) -> list[str]:
+        return self.cleaned_data["deployment_ids"].replace(",", " ").split()

@@ -26,7 +26,7 @@ from apps.accounts.services import profile_get_or_create
 from apps.bank.models import Topic
 from apps.core.ratelimit import rate_limit
 from apps.lti import keys, roster, selectors, services
-from apps.lti.forms import PickForm
+from apps.lti.forms import PickForm, RegistrationForm
 from apps.lti.keys import LtiNotConfigured
 from apps.lti.models import Placement
 from apps.lti.services import LtiError
@@ -58,16 +58,32 @@ def tool_urls(request: HttpRequest) -> dict[str, str]:
             for name in ("login", "launch", "deep_link", "jwks")}
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def tool_config(request: HttpRequest) -> HttpResponse:
+    """What to type into an LMS, and a form for what the LMS gives back (staff only)."""
     selectors.require_staff(request.user)
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            row = services.registration_create(
+                name=data["name"], issuer=data["issuer"], client_id=data["client_id"],
+                deployment_ids=form.deployment_list(), auth_login_url=data["auth_login_url"],
+                auth_token_url=data["auth_token_url"], keyset_url=data["keyset_url"],
+                auth_audience=data["auth_audience"], by=request.user)
+        except LtiError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Registered {row.name}.")
+            return redirect("lti:config")
     try:
         kids = [k["kid"] for k in keys.jwks()["keys"]]
     except LtiNotConfigured:
         kids = []
     return render(request, "lti/config.html", {
-        "urls": tool_urls(request), "kids": kids,
-        "registrations": selectors.registrations()})
+        "urls": tool_urls(request), "kids": kids, "form": form,
+        "registrations": selectors.registrations()},
+        status=400 if request.method == "POST" else 200)
 
 
 @require_GET

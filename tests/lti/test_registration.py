@@ -136,3 +136,38 @@ def test_it_reads_a_key_written_on_one_line(client, settings):
     settings.LTI_PRIVATE_KEY = tool_key_pair()[0].replace("\n", "\\n")
     kid = client.get("/lti/jwks/").json()["keys"][0]["kid"]
     assert kid == JWK.from_pem(tool_key_pair()[1].encode()).thumbprint()
+
+
+PAGE_FORM = {"name": "Canvas", "issuer": "https://canvas.instructure.com",
+             "client_id": "10000000000001", "deployment_ids": "1:abc, 2:def",
+             "auth_login_url": "https://sso.canvaslms.com/api/lti/authorize_redirect",
+             "auth_token_url": "https://sso.canvaslms.com/login/oauth2/token",
+             "keyset_url": "https://sso.canvaslms.com/api/lti/security/jwks"}
+
+
+def test_it_registers_an_lms_from_the_staff_page(client, world):
+    client.force_login(world["staff"])
+    response = client.post("/lti/config/", PAGE_FORM, follow=True)
+    assert "Registered Canvas." in response.content.decode()
+    row = Registration.objects.get()
+    assert [d.deployment_id for d in row.deployments.all()] == ["1:abc", "2:def"]
+    again = client.post("/lti/config/", PAGE_FORM)
+    assert again.status_code == 400 and "registered already" in again.content.decode()
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"issuer": "not a url"}, "Enter a valid URL"),
+    ({"client_id": "c" * 256}, "at most 255 characters"),
+    ({"deployment_ids": " , "}, "Deployment ids: 1 to 50"),
+])
+def test_it_refuses_a_bad_registration_on_the_page(client, world, change, message):
+    client.force_login(world["staff"])
+    response = client.post("/lti/config/", {**PAGE_FORM, **change})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_it_lets_only_staff_register(client, world):
+    client.force_login(world["instructor"])
+    assert client.post("/lti/config/", PAGE_FORM).status_code == 404
+    assert not Registration.objects.exists()
