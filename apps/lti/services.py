@@ -22,6 +22,7 @@ from apps.cohorts.services import (
     cohort_create,
     cohort_join,
 )
+from apps.lti.grades import score_on_attempt_finished
 from apps.lti.models import Course, Deployment, Identity, LaunchedAttempt, Placement, Registration
 from apps.quiz.models import QuizAttempt
 from apps.quiz.services import MAX_COUNT, MIN_COUNT, QuizError, QuizSpec, quiz_start
@@ -297,9 +298,13 @@ def learner_launch(*, facts: LaunchFacts, placement: Placement, user,
         raise LtiError(exc.message, exc.status) from None
     except QuizError as exc:
         raise LtiError(exc.message, exc.status) from None
-    LaunchedAttempt.objects.get_or_create(
-        attempt=attempt, defaults={"placement": placement, "sub": facts.sub,
-                                   "lineitem_url": facts.lineitem_url})
+    with transaction.atomic():
+        _, linked = LaunchedAttempt.objects.get_or_create(
+            attempt=attempt, defaults={"placement": placement, "sub": facts.sub,
+                                       "lineitem_url": facts.lineitem_url})
+        if linked and attempt.state == QuizAttempt.State.FINISHED:
+            # Finished on the site before this first launch: its grade still goes to the LMS.
+            score_on_attempt_finished(attempt)
     return attempt
 
 

@@ -111,3 +111,23 @@ def test_it_lists_sent_grades_for_the_courses_instructors_only(lms, placement, w
         assert outsider.get(f"/lti/results/{placement.token}/").status_code == 404
     assert Client().get(f"/lti/results/{placement.token}/").status_code == 404
     assert Placement.objects.count() == 1
+
+
+def test_it_sends_the_grade_of_an_assignment_finished_on_the_site_before_the_launch(
+        lms, placement):
+    from apps.cohorts.services import assignment_start, cohort_join
+    from apps.lti.services import identity_user
+
+    user = identity_user(issuer=lms.registration.get_iss(), sub="student-7")
+    cohort_join(user=user, code=placement.course.cohort.join_code)
+    attempt = assignment_start(user=user, assignment=placement.assignment)
+    finish_attempt(attempt, correct=2)
+    assert not ScoreSend.objects.exists()  # not launched from the LMS yet
+    lti_launch(Client(), lms, user_id="student-7", roles=LEARNER,
+               custom={"placement": placement.token})
+    lti_launch(Client(), lms, user_id="student-7", roles=LEARNER,
+               custom={"placement": placement.token})
+    row = ScoreSend.objects.get()
+    assert (row.attempt_id, row.score_given) == (attempt.pk, 2)
+    outbox_deliver(message_id=_message().pk)
+    assert [s["scoreGiven"] for s in lms.scores["1"]] == [2]
