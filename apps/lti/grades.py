@@ -3,9 +3,12 @@
 transaction that finishes the attempt, and a task sent through the outbox after commit.
 
 The task posts the score. A transient failure (the LMS is down, a timeout, a 5xx or 429) keeps
-the row pending and raises, so the outbox runs it again with exponential backoff; a refusal that
-retrying cannot fix (other 4xx) or the last try marks it failed. The instructor's page lists
-both."""
+the row pending with its error and raises, so Celery's retries and then the outbox's resends run
+it again with exponential backoff; a refusal that retrying cannot fix (other 4xx), or MAX_TRIES
+recorded tries, marks it failed. (A resend runs inside the outbox's transaction, which its
+failure rolls back, so only the error of the first deliveries is kept on the row; a row the
+outbox gave up on stays pending, "retrying", with that error, as a dead letter.) The
+instructor's page lists them all."""
 
 from __future__ import annotations
 

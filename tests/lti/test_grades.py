@@ -62,6 +62,9 @@ def test_it_retries_with_backoff_while_the_lms_is_down(lms, placement):
         outbox_deliver(message_id=message.pk)
     row = ScoreSend.objects.get()
     assert row.status == ScoreSend.Status.PENDING and "HTTP 503" in row.last_error
+    teacher = Client()
+    teacher.force_login(placement.created_by)
+    assert "Retrying" in teacher.get(f"/lti/results/{placement.token}/").content.decode()
     assert OutboxMessage.objects.filter(pk=message.pk).exists()  # left for the resend sweep
     outbox_resend(now=timezone.now() + timedelta(hours=1))  # still down
     assert "1" not in lms.scores and ScoreSend.objects.get().status == "pending"
