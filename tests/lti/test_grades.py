@@ -134,3 +134,15 @@ def test_it_sends_the_grade_of_an_assignment_finished_on_the_site_before_the_lau
     assert (row.attempt_id, row.score_given) == (attempt.pk, 2)
     outbox_deliver(message_id=_message().pk)
     assert [s["scoreGiven"] for s in lms.scores["1"]] == [2]
+
+
+def test_it_gives_up_after_the_last_try(lms, placement):
+    from apps.lti.grades import MAX_TRIES
+
+    _learner_finishes(lms, placement, correct=1)
+    ScoreSend.objects.update(tries=MAX_TRIES - 1)
+    lms.down = True
+    assert outbox_deliver(message_id=_message().pk)  # no exception: nothing left to retry
+    row = ScoreSend.objects.get()
+    assert row.status == ScoreSend.Status.FAILED and row.tries == MAX_TRIES
+    assert "HTTP 503" in row.last_error
