@@ -75,7 +75,9 @@ def registration_create(*, name: str, issuer: str, client_id: str, auth_login_ur
         raise LtiError(f"Deployment ids: 1 to 50, each at most {MAX_ID} characters.")
     if len(auth_audience) > MAX_URL:
         raise LtiError(f"Token audience: at most {MAX_URL} characters.")
-    fields = {"issuer": _url(issuer, "Issuer")[:MAX_ID],
+    if len(issuer.strip()) > MAX_ID:
+        raise LtiError(f"Issuer: at most {MAX_ID} characters.")
+    fields = {"issuer": _url(issuer, "Issuer"),
               "auth_login_url": _url(auth_login_url, "Auth login URL"),
               "auth_token_url": _url(auth_token_url, "Auth token URL"),
               "keyset_url": _url(keyset_url, "Key set URL")}

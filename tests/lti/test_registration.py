@@ -77,6 +77,7 @@ def test_it_adds_and_lists_registrations_side_by_side(capsys):
     (("https://moodle.example.edu/mod/lti/certs.php", "not a url"), "Key set URL: not a URL"),
     (("Moodle", "x" * 121), "Name: 1 to 120"),
     (("abc123", "c" * 256), "Client id"),
+    (("https://moodle.example.edu", "https://moodle.example.edu/" + "i" * 250), "Issuer: at most"),
 ])
 def test_it_refuses_bad_registrations(change, message):
     call_command(*ADD)
