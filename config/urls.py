@@ -14,6 +14,7 @@ urlpatterns = [
     path("packs/", include("apps.packs.urls")),
     path("insights/", include("apps.insights.urls")),
     path("cohorts/", include("apps.cohorts.urls")),
+    path("lti/", include("apps.lti.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its initialiser as a separate script, so it lives with our CSP.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.lti.platform import tool_key_pair
 from tests.permissions import ROLES, Row, everyone, status_for
 
 SIGNED_IN = {"anonymous": 302, "learner": 200, "other_learner": 200, "instructor": 200,
@@ -235,7 +236,42 @@ ROWS = [
         {**everyone(404), "instructor": 200}),
     Row("api cohort join with a wrong code", "POST", "/api/v1/cohorts/join/",
         {**everyone(404), "anonymous": 401}, data={"code": "NOPE2345"}),
+    # LTI 1.3 tool (issue 20): the LMS-facing endpoints answer everyone alike (refusals without a
+    # launch); the configuration is staff-only; a course's pages belong to its instructors.
+    Row("lti tool configuration", "GET", "/lti/config/", {**everyone(404), "staff": 200}),
+    Row("lti registration without values", "POST", "/lti/config/",
+        {**everyone(404), "staff": 400}),
+    Row("lti key set", "GET", "/lti/jwks/", everyone(200)),
+    Row("lti login without parameters", "GET", "/lti/login/", everyone(400)),
+    Row("lti launch without a token", "POST", "/lti/launch/", everyone(403)),
+    Row("lti deep-link without a token", "POST", "/lti/deep-link/", everyone(403)),
+    Row("lti deep-link pick without a launch", "POST", "/lti/deep-link/respond/", everyone(400)),
+    Row("lti results", "GET", lambda w: f"/lti/results/{instructors_placement(w).token}/",
+        {**everyone(404), "instructor": 200}),
+    Row("lti course", "GET", lambda w: f"/lti/courses/{instructors_placement(w).course_id}/",
+        {**everyone(404), "instructor": 200}),
+    Row("lti roster pull", "POST",
+        lambda w: f"/lti/courses/{instructors_placement(w).course_id}/roster/",
+        {**everyone(404), "instructor": 302}),  # back to the course page, with the reason
 ]
+
+
+def instructors_placement(world):
+    """A speed quiz the instructor placed in an LMS course (as deep linking leaves it)."""
+    from apps.lti import services
+    from tests.factories import load_small_bank
+
+    load_small_bank()
+    registration = services.registration_create(
+        name="LMS", issuer="https://lms.example.test", client_id="c", deployment_ids=["1"],
+        auth_login_url="https://lms.example.test/auth", keyset_url="https://lms.example.test/k",
+        auth_token_url="https://lms.example.test/token")
+    facts = services.LaunchFacts(registration=registration, issuer=registration.issuer,
+                                 sub="t", name="", roles=["Instructor"], context_id="course",
+                                 context_title="Course")
+    course = services.course_for_instructor(facts=facts, user=world["instructor"])
+    return services.placement_create(course=course, by=world["instructor"], kind="speed",
+                                     topic="serialization", count=5)
 
 
 def curation_bank(world) -> str:
@@ -261,4 +297,5 @@ def learners_answered(world) -> str:
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.name)
 def test_permission_matrix(row, role, world, settings):
     settings.CELERY_BROKER_URL = ""  # healthz: the matrix is about access, not the broker
+    settings.LTI_PRIVATE_KEY = tool_key_pair()[0]  # LTI on (without a key it answers 503)
     assert status_for(row, role, world) == row.expect[role]

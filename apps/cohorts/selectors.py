@@ -69,9 +69,10 @@ class ResultRow:
     total: int | None
 
 
-def cohort_results(cohort: Cohort) -> list[ResultRow]:
+def cohort_results(cohort: Cohort, assignment: Assignment | None = None) -> list[ResultRow]:
+    """Every member against every assignment of the cohort (or just `assignment`)."""
     members = list(cohort.memberships.select_related("user").order_by("user__username"))
-    assignments = list(cohort.assignments.all())
+    assignments = [assignment] if assignment else list(cohort.assignments.all())
     attempts = {(a.assignment_id, a.user_id): a.attempt for a in AssignmentAttempt.objects
                 .filter(assignment__cohort=cohort).select_related("attempt")}
     counts = {

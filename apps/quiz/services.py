@@ -29,6 +29,7 @@ from apps.play.deal import PickError, deal_for, parse_pick
 from apps.play.present import credit as pick_credit
 from apps.play.present import is_correct as pick_is_correct
 from apps.play.scoring import answer_points
+from apps.quiz.hooks import attempt_finished
 from apps.quiz.models import AttemptQuestion, QuizAnswer, QuizAttempt
 from apps.skills import tasks as skill_tasks
 from apps.skills.adaptive import adaptive_pick
@@ -303,6 +304,8 @@ def _close_if_overdue(attempt: QuizAttempt, aq: AttemptQuestion | None, now: dat
     QuizAttempt.objects.filter(pk=attempt.pk).update(**fields)
     for name, value in fields.items():
         setattr(attempt, name, value)
+    if "finished_at" in fields:
+        attempt_finished(attempt)
     if attempt.user_id:  # a timeout counts as a wrong answer for skill tracking
         outbox_enqueue(skill_tasks.record_answers_task, [_facts(attempt, aq, answer=None, now=now)])
     return True
@@ -404,6 +407,8 @@ def _answer(attempt: QuizAttempt | AttemptRef, number: int, keys: list[str]) -> 
         QuizAttempt.objects.filter(pk=locked.pk).update(**fields)
         for name, value in fields.items():
             setattr(locked, name, value)
+        if "finished_at" in fields:
+            attempt_finished(locked)
         _sync(attempt, locked)
         question.state, question.closed_at = AttemptQuestion.State.ANSWERED, now
         question.is_correct, question.points, question.answer = correct, points, answer

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "apps.packs",
     "apps.insights",
     "apps.cohorts",
+    "apps.lti",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,9 @@ _RATE_DEFAULTS = {
     # Answers per seat, whichever way they come (page, API, websocket): one per question is
     # the game; this bounds a client that retries in a loop.
     "live_answer": "30/60",
+    # LTI logins and launches per address (a classroom behind one NAT launches together).
+    "lti_launch": "600/300",
+    "lti_roster": "20/3600",  # roster pulls from an LMS (NRPS), per instructor
 }
 RATE_LIMITS = {name: env_str(f"RATE_LIMIT_{name.upper()}", rate)
                for name, rate in _RATE_DEFAULTS.items()}
@@ -400,3 +404,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- LTI 1.3 tool (apps.lti) -------------------------------------------------------------------------
+# The tool's RSA private key (PEM) signs deep-linking responses and service-token requests; its
+# public half is published at /lti/jwks/. Give the PEM itself (LTI_PRIVATE_KEY) or a file
+# (LTI_PRIVATE_KEY_FILE; `manage.py lti genkey` writes one). To rotate without downtime, move
+# the old key to LTI_PREVIOUS_KEY(_FILE): the JWKS keeps publishing it, so platforms that cached
+# the old key set still verify what was signed before the switch. Unset: LTI is off (503).
+LTI_PRIVATE_KEY = env_str("LTI_PRIVATE_KEY", "")
+LTI_PRIVATE_KEY_FILE = env_str("LTI_PRIVATE_KEY_FILE", "")
+LTI_PREVIOUS_KEY = env_str("LTI_PREVIOUS_KEY", "")
+LTI_PREVIOUS_KEY_FILE = env_str("LTI_PREVIOUS_KEY_FILE", "")
+# Outbound calls to a platform (key sets, tokens, scores, rosters) give up after this long.
+LTI_HTTP_TIMEOUT_SECONDS = env_float("LTI_HTTP_TIMEOUT_SECONDS", 10.0, minimum=0.5)
