@@ -298,8 +298,11 @@ ARTIFACTS = {
 
 # ---------------------------------------------------------------------------------------------
 # "find the line" (questions/find-the-line-provenance.yaml): a labelling vendor's update to a
-# spam filter's training set, shown as the unified diff a reviewer reads (difflib, the same
-# format as `diff -u`). OWASP ML02:2023 scenario 1: mislabelled emails injected into training data.
+# spam filter's training set, shown as the unified diff a reviewer reads. The hunk is difflib's
+# unified diff; the `diff --git` and `index` lines are the ones `git diff` prints, with the two
+# blob ids computed the way git does (SHA-1 of "blob <size>\0" + the file), so the whole artifact
+# equals real `git diff` output (checked against git 2.x once by hand, 2026-12).
+# OWASP ML02:2023 scenario 1: mislabelled emails injected into training data.
 # ---------------------------------------------------------------------------------------------
 
 _SPAM_BEFORE = [
@@ -325,7 +328,15 @@ def spam_label_diff() -> str:
     ]
     diff = difflib.unified_diff(_SPAM_BEFORE, after, "a/data/train.csv", "b/data/train.csv",
                                 lineterm="", n=3)
-    return "$ git diff v2026.02 v2026.03 -- data/train.csv\n" + "\n".join(diff) + "\n"
+
+    def blob_id(lines: list[str]) -> str:
+        data = ("\n".join(lines) + "\n").encode()
+        return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()[:7]
+
+    return ("$ git diff v2026.02 v2026.03 -- data/train.csv\n"
+            "diff --git a/data/train.csv b/data/train.csv\n"
+            f"index {blob_id(_SPAM_BEFORE)}..{blob_id(after)} 100644\n"
+            + "\n".join(diff) + "\n")
 
 
 ARTIFACTS["dataset-poisoning-hotspot-relabelled-phishing"] = spam_label_diff

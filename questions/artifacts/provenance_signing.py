@@ -343,12 +343,12 @@ def hotspot_builder_id() -> str:
 
 
 def hotspot_source_commit() -> str:
-    stmt = slsa_statement("intent-classifier-nightly.safetensors", weights(8),
+    stmt = slsa_statement("intent-classifier-dev.safetensors", weights(8),
                           repository=OFFICIAL_REPO, ref="refs/heads/main", commit_label="acme-ai/intent-classifier main 2026-04-14",
                           run_id="8577302144")
     stmt["predicate"]["runDetails"]["metadata"].update(
         startedOn="2026-04-14T16:02:51Z", finishedOn="2026-04-14T16:20:09Z")
-    return ("# provenance of intent-classifier nightly, decoded (signature verified)\n"
+    return ("# provenance of an intent-classifier dev build, decoded (signature verified)\n"
             + compact_statement(stmt))
 
 
