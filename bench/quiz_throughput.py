@@ -177,9 +177,10 @@ def learner(port: int, token: str, until: float, stats: Stats) -> None:
         while time.monotonic() < until and state.get("state") == "active":
             current = state["current"]
             number = current["number"]
+            keys = [c["key"] for c in current["choices"]]  # an ordering question: every step
             request(conn, "POST", quiz + "answers/",
-                    {"question": number, "choices": [current["choices"][0]["key"]]},
-                    headers, stats, answer=True)
+                    {"question": number, "choices": keys if current.get("picks") == "order"
+                     else keys[:1]}, headers, stats, answer=True)
             _, state = request(conn, "POST", quiz + "next/", {"question": number}, headers,
                                stats)
     conn.close()
