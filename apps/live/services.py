@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from apps.bank.selectors import published_versions
 from apps.core import ratelimit
+from apps.core.aftercommit import run_safely
 from apps.core.holds import questions_in_play
 from apps.core.outbox import outbox_enqueue
 from apps.core.tasks import enqueue
@@ -539,41 +540,84 @@ def game_sweep() -> int:
 
 # --- Answering ---------------------------------------------------------------------------------
 
+def _question_shared(game: LiveGame, number: int) -> LiveQuestion | None:
+    """Question `number` of the game with a shared row lock (PostgreSQL FOR SHARE): answers run
+    side by side, while a close (an UPDATE of the row, under the game's lock) waits for the
+    answers already in flight and every later answer sees it closed. SQLite (the embedded
+    default) writes one transaction at a time anyway."""
+    if connection.vendor != "postgresql":
+        return game.questions.filter(number=number).first()
+    table = LiveQuestion._meta.db_table
+    rows = list(LiveQuestion.objects.raw(
+        f'SELECT * FROM "{table}" WHERE "game_id" = %s AND "number" = %s FOR SHARE',  # noqa: S608
+        [game.pk, number]))
+    return rows[0] if rows else None
+
+
+def _after_answer(game_id: int, number: int) -> None:
+    """After an answer commits: the room's last answer closes the question (under the game's
+    lock, idempotent: two last answers committing together close it once); otherwise the
+    projector hears the count."""
+    with transaction.atomic():
+        locked = _lock(game_id)
+        question = locked.questions.filter(number=number).first()
+        if question is None or question.state != LiveQuestion.State.OPEN:
+            return
+        active = locked.players.filter(removed=False).count()
+        answered = question.answers.filter(player__removed=False).count()
+        if answered >= active:
+            _close(locked, question, timezone.now())
+        else:
+            push.answered(locked.pk, number, answered)
+
+
 def game_answer(*, game: LiveGame, player: LivePlayer, number: int, keys) -> AnswerOutcome:
-    """A player's one answer to question `number`. Holds the game's lock; the unique
-    (question, player) constraint is the database's guarantee against a second answer. The
-    last answer of the room closes the question at once. Counted against the seat's
+    """A player's one answer to question `number`. The question row is held with a shared lock
+    and the seat with its own, so a room's answers do not queue behind one game lock; the
+    unique (question, player) constraint is the database's guarantee against a second answer.
+    After commit, the last answer of the room closes the question. Counted against the seat's
     `live_answer` rate limit first (RateLimited), whichever entry point it came through."""
     ratelimit.hit("live_answer", f"seat{player.pk}")
+    outcome = _answer(game, player, number, keys)
+    # Once the answer is stored (its transaction has committed): close the question if this was
+    # the room's last answer, or if its time was up (close-on-read). Idempotent under the game's
+    # lock; a failure here is logged and left to the countdown and the sweeper, never turned into
+    # an error for an answer that is stored.
+    if outcome.kind == "accepted":
+        run_safely(lambda: _after_answer(game.pk, number), what="live answer close check")
+    elif outcome.kind == "late":
+        run_safely(lambda: game_advance(game_id=game.pk), what="live late close")
+    return outcome
+
+
+def _answer(game: LiveGame, player: LivePlayer, number: int, keys) -> AnswerOutcome:
     with transaction.atomic():
-        locked = _lock(game)
+        question = _question_shared(game, number)
         now = timezone.now()
-        question = locked.questions.filter(number=number).first()
         if question is None:
             raise LiveError(f"This game has no question {number}.", status=404)
+        the_card = card(question.version_id)
         try:
-            picked = parse_pick(question.deal, keys, card(question.version_id))
+            picked = parse_pick(question.deal, keys, the_card)
         except PickError as exc:
             raise LiveError(str(exc)) from None
+        seat = LivePlayer.objects.select_for_update().get(pk=player.pk)  # this seat's copies queue
         existing = LiveAnswer.objects.filter(question=question, player=player).first()
         if existing is not None:
             return AnswerOutcome("repeat" if existing.picked == picked else "conflict", existing)
-        if player.removed or LivePlayer.objects.filter(pk=player.pk, removed=True).exists():
+        if seat.removed:
             raise LiveError("The host removed you from this game.", status=403)
         if question.state == LiveQuestion.State.PENDING:
             raise LiveError("This question is not open yet.", status=409)
-        if locked.is_paused:
+        current = LiveGame.objects.only("paused_remaining_ms", "scoring").get(pk=game.pk)
+        if current.is_paused:
             raise LiveError("The game is paused: answer when it resumes.", status=409)
         if question.state == LiveQuestion.State.CLOSED or now > question.deadline + _grace():
-            if question.state == LiveQuestion.State.OPEN:
-                _close(locked, question, now)
             return AnswerOutcome("late", None)
-        the_card = card(question.version_id)
         correct = pick_is_correct(the_card, picked)
         elapsed = (now - question.opened_at).total_seconds()
-        seat = LivePlayer.objects.get(pk=player.pk)
         streak = seat.streak + 1 if correct else 0
-        points = answer_points(mode=locked.scoring, correct=correct, elapsed=elapsed,
+        points = answer_points(mode=current.scoring, correct=correct, elapsed=elapsed,
                                limit=(question.deadline - question.opened_at).total_seconds(),
                                streak=streak, credit=pick_credit(the_card, picked))
         answer = LiveAnswer.objects.create(question=question, player=seat, picked=picked,
@@ -583,10 +627,4 @@ def game_answer(*, game: LiveGame, player: LivePlayer, number: int, keys) -> Ans
             score=F("score") + points, streak=streak, correct=F("correct") + int(correct))
         # No new version: the room's view does not change with one answer (the projector counts
         # answers on its own read), so hundreds of phones are not sent a new view per answer.
-        active = locked.players.filter(removed=False).count()
-        answered = question.answers.filter(player__removed=False).count()
-        if answered >= active:
-            _close(locked, question, now)
-        else:
-            push.answered(locked.pk, number, answered)
     return AnswerOutcome("accepted", answer)
