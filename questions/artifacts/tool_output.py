@@ -1,7 +1,7 @@
 """Artifacts for questions/find-the-line-tools.yaml: what everyday integrity tools really print.
 
 Each generator builds harmless files in a temporary folder, runs the real tool on them
-(GNU coreutils sha256sum, git) and returns what the tool printed, with the command line as the
+(GNU coreutils sha256sum, git, Info-ZIP unzip) and returns what the tool printed, with the command line as the
 first line ("$ ...") and the exit status as the last. The temporary folder's
 path is replaced by a fixed one so the output is deterministic; nothing else is edited.
 No network; git gets fixed names and dates.
@@ -9,9 +9,12 @@ No network; git gets fixed names and dates.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 SHOWN = "/srv/release"
@@ -110,9 +113,54 @@ def git_log_release_committer() -> str:
         return text
 
 
+# --- unzip -l: a library wheel with a path configuration file at its root ------------------------
+
+def _b64_sha256(data: bytes) -> str:
+    """The digest form wheel RECORD files use: urlsafe base64 without padding."""
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+def _write_zip(target: Path, members: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 3, 9, 14, 2, 0)), data)
+
+
+def unzip_wheel_pth() -> str:
+    """A tokenizer library's patch release whose wheel also ships a .pth file in its root.
+
+    The .pth holds one harmless `import` line (it would only import the package's own module);
+    nothing is installed or run here: unzip only lists the archive.
+    """
+    dist, version = "acme_tokenizers", "0.4.3"
+    info = f"{dist}-{version}.dist-info"
+    members = {
+        f"{dist}/__init__.py": b"from .bpe import BPETokenizer\n__version__ = '0.4.3'\n",
+        f"{dist}/bpe.py": b"class BPETokenizer:\n    def __init__(self, vocab):\n        self.vocab = vocab\n",
+        f"{dist}/_speedups.py": b"ENABLED = True\n",
+        f"{dist}/cli.py": b"def main():\n    print('acme-tokenize')\n",
+        f"{dist}/data/vocab.json": b'{"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3}\n',
+        f"{dist}_speedups.pth": b"import acme_tokenizers._speedups\n",
+        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: acme-tokenizers\nVersion: {version}\n".encode(),
+        f"{info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: bdist_wheel (0.45.1)\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        f"{info}/entry_points.txt": b"[console_scripts]\nacme-tokenize = acme_tokenizers.cli:main\n",
+        f"{info}/top_level.txt": f"{dist}\n".encode(),
+    }
+    record = [f"{name},sha256={_b64_sha256(data)},{len(data)}" for name, data in members.items()]
+    record.append(f"{info}/RECORD,,")
+    members[f"{info}/RECORD"] = ("\n".join(record) + "\n").encode()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        wheel = f"{dist}-{version}-py3-none-any.whl"
+        _write_zip(folder / wheel, members)
+        return _run(folder, ["unzip", "-l", wheel], ["unzip", "-l", wheel],
+                    env=_env(TZ="UTC"))
+
+
 ARTIFACTS = {
     "model-provenance-hotspot-sha256sum-changed-file": sha256sum_check,
     "pipeline-integrity-hotspot-release-committer": git_log_release_committer,
+    "pipeline-integrity-hotspot-wheel-pth-member": unzip_wheel_pth,
 }
 
 if __name__ == "__main__":
