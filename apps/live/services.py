@@ -555,20 +555,28 @@ def _question_shared(game: LiveGame, number: int) -> LiveQuestion | None:
 
 
 def _after_answer(game_id: int, number: int) -> None:
-    """After an answer commits: the room's last answer closes the question (under the game's
-    lock, idempotent: two last answers committing together close it once); otherwise the
-    projector hears the count."""
+    """After an answer commits: the room's last answer closes the question; otherwise the
+    projector hears the count. Counted without a lock (every answer of a room must not queue
+    behind the game's lock); only when everyone seems to have answered is the game locked and
+    the count taken again, so two last answers committing together close it once."""
+    def counts() -> tuple[int, int, LiveQuestion | None]:
+        question = LiveQuestion.objects.filter(game_id=game_id, number=number).first()
+        if question is None or question.state != LiveQuestion.State.OPEN:
+            return 0, 1, None
+        active = LivePlayer.objects.filter(game_id=game_id, removed=False).count()
+        return question.answers.filter(player__removed=False).count(), active, question
+
+    answered, active, question = counts()
+    if question is None:
+        return
+    if answered < active:
+        push.answered(game_id, number, answered)
+        return
     with transaction.atomic():
         locked = _lock(game_id)
-        question = locked.questions.filter(number=number).first()
-        if question is None or question.state != LiveQuestion.State.OPEN:
-            return
-        active = locked.players.filter(removed=False).count()
-        answered = question.answers.filter(player__removed=False).count()
-        if answered >= active:
+        answered, active, question = counts()
+        if question is not None and answered >= active:
             _close(locked, question, timezone.now())
-        else:
-            push.answered(locked.pk, number, answered)
 
 
 def game_answer(*, game: LiveGame, player: LivePlayer, number: int, keys) -> AnswerOutcome:

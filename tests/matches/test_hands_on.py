@@ -98,3 +98,66 @@ def test_the_bot_answers_an_ordering_round_with_every_step(bank, world, monkeypa
     answer = RoundAnswer.objects.get(round=rnd, player__is_bot=True)
     assert sorted(answer.picked) == list(range(len(rnd.choice_keys)))
     assert answer.is_correct is knows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_websocket_frame_of_a_hands_on_round_carries_its_key_while_open(bank, world):
+    """Every frame pushed while a find-the-line or order-the-steps round is open, JSON and HTML,
+    is free of its key; the closed round's frame has the key lines or the right order."""
+    from channels.db import database_sync_to_async
+    from channels.testing import WebsocketCommunicator
+
+    from apps.matches.services import match_answer
+    from config.asgi import application
+    from tests.matches.test_realtime import (
+        assert_frame_has_no_key,
+        frames_until,
+        paired,
+        run_async,
+        secrets_of,
+        session_headers,
+    )
+
+    match = paired(world)
+    headers = session_headers(world["learner"])
+    kinds = set()
+
+    async def run():
+        json_comm = WebsocketCommunicator(application, f"/ws/matches/{match.public_id}/",
+                                          headers=headers)
+        html_comm = WebsocketCommunicator(
+            application, f"/ws/matches/{match.public_id}/?format=html", headers=headers)
+        assert (await json_comm.connect())[0] and (await html_comm.connect())[0]
+        for _ in range(5):
+            rnd = await database_sync_to_async(current_round)(match)
+            secrets = await database_sync_to_async(secrets_of)(rnd)
+            answer = await database_sync_to_async(right)(rnd)
+            kind = await database_sync_to_async(lambda r=rnd: r.version.type)()
+            kinds.add(kind)
+            opened, _ = await frames_until(json_comm, lambda f, n=rnd.number: (
+                f["state"]["round"] or {}).get("number") == n)
+            assert_frame_has_no_key(opened, secrets)
+            if kind == "ordering":
+                assert [c["key"] for c in opened["state"]["round"]["choices"]] != answer
+            await database_sync_to_async(match_answer)(
+                match=match, user=world["other_learner"], number=rnd.number, keys=answer)
+            seen, frames = await frames_until(
+                json_comm, lambda f: f["state"]["opponent"]["answered"])
+            for frame in frames:
+                assert_frame_has_no_key(frame, secrets)
+            html, _ = await frames_until(html_comm, lambda f: "answered ✔" in f["html"])
+            assert_frame_has_no_key(html, secrets)
+            await database_sync_to_async(match_answer)(match=match, user=world["learner"],
+                                                       number=rnd.number, keys=answer)
+            closed, _ = await frames_until(
+                json_comm, lambda f: (f["state"]["round"] or {}).get("result") is not None)
+            result = closed["state"]["round"]["result"]
+            assert result["your_correct"] is True and result["type"] == kind
+            if kind == "ordering":
+                assert [s["key"] for s in result["order"]] == answer
+            await database_sync_to_async(fast_forward)(match)
+        await json_comm.disconnect()
+        await html_comm.disconnect()
+
+    run_async(run)
+    assert kinds == {"hotspot", "ordering"}
