@@ -22,6 +22,8 @@ from apps.cohorts.services import (
     cohort_create,
     cohort_join,
 )
+from apps.core import ratelimit
+from apps.core.ratelimit import RateLimited
 from apps.live.models import NICKNAME_MAX, LiveGame, LivePlayer
 from apps.live.services import GameSpec, LiveError, clean_nickname, game_create, game_join
 from apps.lti.grades import score_on_attempt_finished
@@ -278,7 +280,11 @@ def _live_placement(*, course, by, title, topic, count, game_id) -> Placement:
         if topic_row is None:
             raise LtiError("Pick a topic for the new live game (or one of your games).")
         try:
+            # The same creation limit as /live/new/ (its bucket: the user).
+            ratelimit.hit("live_create", f"u{by.pk}")
             game = game_create(host=by, spec=GameSpec(count=count, topic=topic_row.slug))
+        except RateLimited as exc:
+            raise LtiError(exc.message, 429) from None
         except LiveError as exc:
             raise LtiError(exc.message, exc.status) from None
     title = (title.strip() or f"Live game: {game.focus_label}")[:120]

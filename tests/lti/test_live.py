@@ -123,6 +123,20 @@ def test_it_refuses_a_bad_live_pick(lms, small_bank, post, message):
     assert not Placement.objects.exists() and not LiveGame.objects.exists()
 
 
+def test_it_counts_new_games_from_the_picker_against_the_creation_limit(lms, small_bank,
+                                                                        settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "live_create": "2/3600"}
+    settings.LIVE_MAX_GAMES_PER_HOST = 1
+    for expected, message in ((200, ""), (409, "already run 1 games"), (429, "Too many")):
+        teacher = Client()
+        launch_id = _picker(teacher, lms)
+        response = teacher.post("/lti/deep-link/respond/", {
+            "launch_id": launch_id, "kind": "live", "topic": "serialization", "count": 5,
+            "days": 14})
+        assert response.status_code == expected and message in response.content.decode()
+    assert LiveGame.objects.count() == Placement.objects.count() == 1
+
+
 def test_it_refuses_to_place_a_game_the_instructor_does_not_host_or_that_finished(
         lms, registration, small_bank, world):
     teacher = Client()
@@ -272,3 +286,36 @@ def test_it_sends_nothing_for_a_launch_without_a_line_item(lms, live_placement):
     _play_and_finish(live_placement, {})
     assert not ScoreSend.objects.exists()
     assert not re.search("lti.send_score", str(list(OutboxMessage.objects.values("task"))))
+
+
+def test_it_runs_a_live_game_from_the_picker_to_the_gradebook(lms, small_bank):
+    from tests.lti.conftest import lti_launch
+    from tests.lti.platform import LINEITEMS
+
+    teacher = Client()
+    launch_id = _picker(teacher, lms)
+    returned = teacher.post("/lti/deep-link/respond/", {
+        "launch_id": launch_id, "kind": "live", "topic": "serialization", "count": 5,
+        "days": 14})
+    [item] = _returned_items(lms, returned)
+    learner = Client()
+    opened = lti_launch(learner, lms, user_id="student-1", roles=LEARNER, name="Grace",
+                        custom=item["custom"], lineitem=f"{LINEITEMS}/42")
+    assert learner.get(opened["Location"]).status_code == 200
+    hosting = lti_launch(teacher, lms, user_id="teacher-1", roles=INSTRUCTOR,
+                         custom=item["custom"])
+    game = LiveGame.objects.get()
+    assert hosting["Location"] == f"/live/{game.public_id}/host/"
+    assert teacher.post(f"/live/{game.public_id}/host/start/").status_code == 302
+    answered = learner.post(f"/live/{game.public_id}/play/answer/", {
+        "number": 1, "choice": keys_for(str(game.public_id), 1)})
+    assert answered.status_code == 302
+    teacher.post(f"/live/{game.public_id}/host/end/")
+    game.refresh_from_db()
+    assert game.state == LiveGame.State.FINISHED
+    outbox_deliver(message_id=OutboxMessage.objects.get(task="lti.send_score").pk)
+    [score] = lms.scores["42"]
+    assert (score["userId"], score["scoreGiven"], score["scoreMaximum"]) == (
+        "student-1", 1, item["lineItem"]["scoreMaximum"])
+    page = teacher.get(f"/lti/results/{Placement.objects.get().token}/").content.decode()
+    assert "Grace: 1 right" in page and "Sent" in page
