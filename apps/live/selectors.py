@@ -30,6 +30,14 @@ def get_game_for_host(user, public_id) -> LiveGame:
         raise Http404("No such game.") from None
 
 
+def unfinished_games_of(user, limit: int = 50) -> list[LiveGame]:
+    """The games `user` hosts that have not finished, newest first."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(LiveGame.objects.filter(host=user).exclude(state=LiveGame.State.FINISHED)
+                .order_by("-created_at")[:limit])
+
+
 def get_game(public_id) -> LiveGame:
     try:
         return LiveGame.objects.get(public_id=public_id)

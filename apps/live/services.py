@@ -27,7 +27,7 @@ from apps.core.aftercommit import run_safely
 from apps.core.holds import questions_in_play
 from apps.core.outbox import outbox_enqueue
 from apps.core.tasks import enqueue
-from apps.live import push
+from apps.live import hooks, push
 from apps.live.models import (
     NICKNAME_MAX,
     TEAM_NAMES,
@@ -430,7 +430,9 @@ def _finish(game: LiveGame, now: datetime) -> None:
         state=LiveGame.State.FINISHED, finished_at=now, paused_remaining_ms=None)
     if finished:
         game.state = LiveGame.State.FINISHED
+        game.finished_at = now
         _changed(game)
+        hooks.game_finished(game)  # once per game: only the update that finished it gets here
 
 
 def game_end(*, game: LiveGame) -> LiveGame:

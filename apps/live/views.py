@@ -30,6 +30,15 @@ def _cookie(game: LiveGame) -> str:
     return f"live-{game.public_id}"
 
 
+def seated(player: LivePlayer, token: str) -> HttpResponse:
+    """The redirect to the player's screen, carrying the seat's secret in its cookie (the join
+    page and an LMS launch both end here)."""
+    response = redirect("live:play", public_id=player.game.public_id)
+    response.set_cookie(_cookie(player.game), token, max_age=SEAT_COOKIE_SECONDS,
+                        httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    return response
+
+
 def _player(request: HttpRequest, game: LiveGame) -> LivePlayer:
     player = services.player_rejoin(game=game, token=request.COOKIES.get(_cookie(game), ""))
     if player is None:
@@ -55,11 +64,7 @@ def join(request: HttpRequest) -> HttpResponse:
         except LiveError as exc:
             form.add_error(None, exc.message)
         else:
-            response = redirect("live:play", public_id=player.game.public_id)
-            response.set_cookie(_cookie(player.game), token, max_age=SEAT_COOKIE_SECONDS,
-                                httponly=True, samesite="Lax",
-                                secure=settings.SESSION_COOKIE_SECURE)
-            return response
+            return seated(player, token)
     return render(request, "live/join.html", {"form": form})
 
 

@@ -12,6 +12,11 @@ class LtiConfig(AppConfig):
         from apps.quiz.hooks import on_attempt_finished
 
         on_attempt_finished(score_on_attempt_finished)
+        # live likewise: it calls back when a game finishes.
+        from apps.live.hooks import on_game_finished
+        from apps.lti.grades import score_on_game_finished
+
+        on_game_finished(score_on_game_finished)
         # A configured key that cannot be read stops the start, loudly (ImproperlyConfigured),
         # rather than turning every launch into an error later.
         from django.conf import settings

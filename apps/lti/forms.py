@@ -5,10 +5,12 @@ from apps.quiz.services import MAX_COUNT, MIN_COUNT
 
 
 class PickForm(forms.Form):
-    """The deep-linking pick: an existing assignment, a new one on a topic, or a speed quiz."""
+    """The deep-linking pick: an existing assignment, a new one on a topic, a speed quiz, or a
+    live class game (one the instructor hosts, or a new one on a topic)."""
 
     kind = forms.ChoiceField(choices=Placement.Kind.choices)
     assignment = forms.IntegerField(required=False, min_value=1)
+    game = forms.UUIDField(required=False)
     title = forms.CharField(max_length=120, required=False)
     topic = forms.SlugField(max_length=80, required=False)
     count = forms.IntegerField(min_value=MIN_COUNT, max_value=MAX_COUNT, initial=10)
@@ -23,6 +25,9 @@ class PickForm(forms.Form):
                                             "for a new one.")
         if data.get("kind") == Placement.Kind.SPEED and not data.get("topic"):
             raise forms.ValidationError("Pick a topic for the speed quiz.")
+        if data.get("kind") == Placement.Kind.LIVE and not (data.get("game") or
+                                                             data.get("topic")):
+            raise forms.ValidationError("Pick one of your live games, or a topic for a new one.")
         return data
 
 

@@ -1,6 +1,9 @@
 """Grade passback (AGS): a learner who finishes an attempt launched from the LMS gets a
 `ScoreSend` row (one per attempt and line item: the never-twice guarantee), written in the
-transaction that finishes the attempt, and a task sent through the outbox after commit.
+transaction that finishes the attempt, and a task sent through the outbox after commit. A live
+game does the same for every seat taken from an LMS launch when the game finishes (one row per
+seat, that is per game and learner, and line item): the score is the number of questions the
+learner answered right, out of the game's question count.
 
 The task posts the score. A transient failure (the LMS is down, a timeout, a 5xx or 429) keeps
 the row pending with its error and raises, so Celery's retries and then the outbox's resends run
@@ -23,7 +26,7 @@ from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.grade import Grade
 
 from apps.core.outbox import outbox_enqueue
-from apps.lti.models import LaunchedAttempt, ScoreSend
+from apps.lti.models import LaunchedAttempt, LaunchedSeat, ScoreSend
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 MAX_TRIES = 6
@@ -53,6 +56,27 @@ def score_on_attempt_finished(attempt) -> None:
         from apps.lti import tasks
 
         outbox_enqueue(tasks.send_score_task, row.pk)
+
+
+def score_on_game_finished(game) -> None:
+    """apps.live calls this inside the transaction that finishes `game` (holding its lock), once
+    per game; calling it again creates nothing (the unique seat and line item)."""
+    seats = (LaunchedSeat.objects.filter(player__game=game)
+             .select_related("placement", "player").order_by("pk"))
+    from apps.lti import tasks
+
+    for seat in seats:
+        lineitem = seat.lineitem_url or seat.placement.lineitem_url
+        if not lineitem or seat.player.user_id is None:
+            continue  # the LMS gave this launch no line item: nothing to grade
+        row, created = ScoreSend.objects.get_or_create(
+            live_player=seat.player, lineitem_url=lineitem,
+            defaults={"placement": seat.placement, "user_id": seat.player.user_id,
+                      "sub": seat.sub, "score_given": seat.player.correct,
+                      "score_maximum": game.question_count,
+                      "timestamp": game.finished_at or timezone.now()})
+        if created:
+            outbox_enqueue(tasks.send_score_task, row.pk)
 
 
 def _grade(row: ScoreSend) -> Grade:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from apps.bank.models import Topic
 
@@ -109,12 +110,16 @@ class Course(models.Model):
 
 
 class Placement(models.Model):
-    """What an instructor placed in the LMS through deep linking: a cohort assignment or a speed
-    quiz on a topic. The LMS echoes `token` back in every launch (custom parameter)."""
+    """What an instructor placed in the LMS through deep linking: a cohort assignment, a speed
+    quiz on a topic or a live class game. The LMS echoes `token` back in every launch (custom
+    parameter). A live game's maximum is its question count (the score sent is the number of
+    questions the learner answered right, not the game's speed points, which have no fixed
+    maximum)."""
 
     class Kind(models.TextChoices):
         ASSIGNMENT = "assignment", "Cohort assignment"
         SPEED = "speed", "Speed quiz"
+        LIVE = "live", "Live class game"
 
     token = models.CharField(max_length=32, unique=True)
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="placements")
@@ -124,6 +129,8 @@ class Placement(models.Model):
                                    on_delete=models.CASCADE, related_name="+")
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
+    live_game = models.ForeignKey("live.LiveGame", null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="+")
     count = models.PositiveSmallIntegerField(default=10)
     score_maximum = models.PositiveSmallIntegerField()
     lineitem_url = models.URLField(max_length=500, blank=True)  # learned from the first launch
@@ -152,9 +159,24 @@ class LaunchedAttempt(models.Model):
         return f"attempt {self.attempt_id} from {self.placement}"
 
 
+class LaunchedSeat(models.Model):
+    """A seat in a live game taken from an LMS launch: where the learner's grade goes when the
+    game finishes."""
+
+    player = models.OneToOneField("live.LivePlayer", on_delete=models.CASCADE, related_name="+")
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="seats")
+    sub = models.CharField(max_length=255)
+    lineitem_url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"seat {self.player_id} from {self.placement}"
+
+
 class ScoreSend(models.Model):
-    """One grade passback: at most one row per attempt and line item (the unique constraint is
-    the never-twice guarantee), with what happened to it."""
+    """One grade passback: at most one row per quiz attempt and line item, or per live game seat
+    (one game and learner) and line item (the unique constraints are the never-twice
+    guarantee), with what happened to it."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"
@@ -162,7 +184,10 @@ class ScoreSend(models.Model):
         FAILED = "failed", "Failed"
 
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="scores")
-    attempt = models.ForeignKey("quiz.QuizAttempt", on_delete=models.CASCADE, related_name="+")
+    attempt = models.ForeignKey("quiz.QuizAttempt", null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="+")
+    live_player = models.ForeignKey("live.LivePlayer", null=True, blank=True,
+                                    on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     lineitem_url = models.URLField(max_length=500)
     sub = models.CharField(max_length=255)
@@ -178,8 +203,18 @@ class ScoreSend(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["attempt", "lineitem_url"],
-                                               name="lti_unique_score_send")]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "lineitem_url"],
+                                    name="lti_unique_score_send"),
+            models.UniqueConstraint(fields=["live_player", "lineitem_url"],
+                                    name="lti_unique_live_score_send"),
+            models.CheckConstraint(
+                condition=(Q(attempt__isnull=False, live_player__isnull=True)
+                           | Q(attempt__isnull=True, live_player__isnull=False)),
+                name="lti_score_send_of_attempt_or_seat"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.score_given}/{self.score_maximum} for attempt {self.attempt_id}"
+        what = (f"attempt {self.attempt_id}" if self.attempt_id
+                else f"live seat {self.live_player_id}")
+        return f"{self.score_given}/{self.score_maximum} for {what}"

@@ -7,7 +7,14 @@ from urllib.parse import urlsplit
 from django.http import Http404
 
 from apps.cohorts.selectors import cohort_results
-from apps.lti.models import Course, LaunchedAttempt, Placement, Registration, ScoreSend
+from apps.lti.models import (
+    Course,
+    LaunchedAttempt,
+    LaunchedSeat,
+    Placement,
+    Registration,
+    ScoreSend,
+)
 
 
 def require_staff(user) -> None:
@@ -35,7 +42,8 @@ def get_placement_for_instructor(user, token: str) -> Placement:
     linked there as Instructor) and to the owner of its cohort."""
     if not user.is_authenticated or not isinstance(token, str) or len(token) != 32:
         raise Http404
-    placement = (Placement.objects.select_related("course__cohort", "assignment", "topic")
+    placement = (Placement.objects.select_related("course__cohort", "assignment", "topic",
+                                                  "live_game")
                  .filter(token=token).first())
     if placement is None or not _teaches(user, placement.course):
         raise Http404
@@ -64,7 +72,9 @@ def placement_results(placement: Placement) -> dict:
             if placement.assignment_id else [])
     attempts = (LaunchedAttempt.objects.filter(placement=placement)
                 .select_related("attempt__user").order_by("-created_at")[:500])
+    seats = (LaunchedSeat.objects.filter(placement=placement)
+             .select_related("player__user").order_by("-created_at")[:500])
     scores = (ScoreSend.objects.filter(placement=placement).select_related("user")
               .order_by("-created_at")[:500])
-    return {"rows": rows, "attempts": attempts, "scores": scores,
+    return {"rows": rows, "attempts": attempts, "seats": seats, "scores": scores,
             "failed": sum(1 for s in scores if s.status == ScoreSend.Status.FAILED)}

@@ -22,8 +22,20 @@ from apps.cohorts.services import (
     cohort_create,
     cohort_join,
 )
+from apps.core import ratelimit
+from apps.core.ratelimit import RateLimited
+from apps.live.models import NICKNAME_MAX, LiveGame, LivePlayer
+from apps.live.services import GameSpec, LiveError, clean_nickname, game_create, game_join
 from apps.lti.grades import score_on_attempt_finished
-from apps.lti.models import Course, Deployment, Identity, LaunchedAttempt, Placement, Registration
+from apps.lti.models import (
+    Course,
+    Deployment,
+    Identity,
+    LaunchedAttempt,
+    LaunchedSeat,
+    Placement,
+    Registration,
+)
 from apps.quiz.models import QuizAttempt
 from apps.quiz.services import MAX_COUNT, MIN_COUNT, QuizError, QuizSpec, quiz_start
 
@@ -219,9 +231,14 @@ def _course_refresh(course: Course, facts: LaunchFacts) -> None:
 
 def placement_create(*, course: Course, by, kind: str, assignment_id: int | None = None,
                      title: str = "", topic: str | None = None, count: int = 10,
-                     due_at=None) -> Placement:
+                     due_at=None, game_id=None) -> Placement:
     """An existing cohort assignment (`assignment_id`), a new one on a topic (`title`, `topic`,
-    `count`, `due_at`), or a speed quiz on a topic. The caller checked `by` teaches `course`."""
+    `count`, `due_at`), a speed quiz on a topic, or a live class game: an unfinished one `by`
+    hosts (`game_id`, its public id) or a new one on a topic (`topic`, `count`, apps.live's
+    limits). The caller checked `by` teaches `course`."""
+    if kind == Placement.Kind.LIVE:
+        return _live_placement(course=course, by=by, title=title, topic=topic, count=count,
+                               game_id=game_id)
     if kind == Placement.Kind.ASSIGNMENT:
         if assignment_id is not None:
             assignment = Assignment.objects.filter(pk=assignment_id,
@@ -249,11 +266,40 @@ def placement_create(*, course: Course, by, kind: str, assignment_id: int | None
     raise LtiError("Pick an assignment or a speed quiz.")
 
 
-def _placement(*, course, by, kind, title, assignment, topic, count) -> Placement:
+def _live_placement(*, course, by, title, topic, count, game_id) -> Placement:
+    """The score of a live game is the number of questions answered right, so its maximum is the
+    game's question count (its speed points have no fixed maximum to report against)."""
+    if game_id is not None:
+        game = (LiveGame.objects.filter(public_id=game_id, host=by)
+                .exclude(state=LiveGame.State.FINISHED).first())
+        if game is None:
+            raise LtiError("Pick one of the unfinished live games you host.", 404)
+        topic_row = None
+    else:
+        topic_row = Topic.objects.filter(slug=topic or "").first()
+        if topic_row is None:
+            raise LtiError("Pick a topic for the new live game (or one of your games).")
+        try:
+            # The same creation limit as /live/new/ (its bucket: the user).
+            ratelimit.hit("live_create", f"u{by.pk}")
+            game = game_create(host=by, spec=GameSpec(count=count, topic=topic_row.slug))
+        except RateLimited as exc:
+            raise LtiError(exc.message, 429) from None
+        except LiveError as exc:
+            raise LtiError(exc.message, exc.status) from None
+    title = (title.strip() or f"Live game: {game.focus_label}")[:120]
+    return _placement(course=course, by=by, kind=Placement.Kind.LIVE, title=title,
+                      assignment=None, topic=topic_row, count=game.question_count,
+                      live_game=game)
+
+
+def _placement(*, course, by, kind, title, assignment, topic, count,
+               live_game=None) -> Placement:
     with transaction.atomic():
         placement = Placement.objects.create(
             token=secrets.token_hex(16), course=course, kind=kind, title=title[:120],
-            assignment=assignment, topic=topic, count=count, score_maximum=count, created_by=by)
+            assignment=assignment, topic=topic, count=count, score_maximum=count, created_by=by,
+            live_game=live_game)
         audit_record(actor=by, action="lti.placement.create", subject=placement.title,
                      data={"placement": placement.pk, "course": course.pk})
     return placement
@@ -263,7 +309,7 @@ def _placement(*, course, by, kind, title, assignment, topic, count) -> Placemen
 
 def placement_for_launch(*, facts: LaunchFacts) -> Placement:
     token = facts.custom.get("placement")
-    placement = (Placement.objects.select_related("course", "assignment", "topic")
+    placement = (Placement.objects.select_related("course", "assignment", "topic", "live_game")
                  .filter(token=token if isinstance(token, str) else "",
                          course__registration=facts.registration).first())
     if placement is None:
@@ -308,6 +354,51 @@ def learner_launch(*, facts: LaunchFacts, placement: Placement, user,
             # Finished on the site before this first launch: its grade still goes to the LMS.
             score_on_attempt_finished(attempt)
     return attempt
+
+
+def learner_live_launch(*, facts: LaunchFacts, placement: Placement, user,
+                        time_factor: float = 1.0) -> tuple[LivePlayer, str]:
+    """Join the course's cohort and take a seat in the placed live game as the learner (the
+    join page's rules: a locked lobby or a finished game is refused with a LtiError; a learner
+    already seated gets their seat back). Returns the seat and its secret (for the cookie).
+
+    The seat is linked to the launch in the transaction that holds the game's lock from the
+    join, so a finish cannot fall between the two and miss this learner's grade."""
+    cohort_join(user=user, code=placement.course.cohort.join_code)
+    _course_refresh(placement.course, facts)
+    if facts.lineitem_url and not placement.lineitem_url:
+        Placement.objects.filter(pk=placement.pk, lineitem_url="").update(
+            lineitem_url=facts.lineitem_url)
+    game = placement.live_game
+    if game is None or game.state == LiveGame.State.FINISHED:
+        raise LtiError("This live game has finished; your score, if you played it from the "
+                       "LMS, went to the gradebook.", 409)
+    try:
+        with transaction.atomic():
+            seat, token = game_join(pin=game.pin, user=user, time_factor=time_factor,
+                                    nickname=_live_nickname(game, user))
+            if seat.game_id != game.pk:  # ours finished and its PIN went to a newer game
+                raise LiveError("No game is running with this PIN.", 404)
+            LaunchedSeat.objects.get_or_create(
+                player=seat, defaults={"placement": placement, "sub": facts.sub,
+                                       "lineitem_url": facts.lineitem_url})
+    except LiveError as exc:
+        if exc.status == 404:  # the PIN's game is gone: it finished after the check above
+            raise LtiError("This live game has finished.", 409) from None
+        raise LtiError(exc.message, exc.status) from None
+    return seat, token
+
+
+def _live_nickname(game: LiveGame, user) -> str:
+    """The learner's LMS name on the projector when it makes a free, valid nickname, else their
+    user name (apps.live's default)."""
+    try:
+        name = clean_nickname((user.first_name or "")[:NICKNAME_MAX])
+    except LiveError:
+        return ""
+    if LivePlayer.objects.filter(game=game, nickname__iexact=name).exclude(user=user).exists():
+        return ""
+    return name
 
 
 def instructor_launch(*, facts: LaunchFacts, placement: Placement, user) -> None:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,8 @@ from apps.accounts import backends
 from apps.accounts.services import profile_get_or_create
 from apps.bank.models import Topic
 from apps.core.ratelimit import rate_limit
+from apps.live import selectors as live_selectors
+from apps.live import views as live_views
 from apps.lti import keys, roster, selectors, services
 from apps.lti.forms import PickForm, RegistrationForm
 from apps.lti.keys import LtiNotConfigured
@@ -169,10 +171,30 @@ def launch(request: HttpRequest) -> HttpResponse:
     user = _sign_in(request, facts)
     if facts.is_instructor:
         services.instructor_launch(facts=facts, placement=placement, user=user)
+        if placement.kind == Placement.Kind.LIVE:
+            return _instructor_live(placement, user)
         return redirect("lti:results", token=placement.token)
+    time_factor = profile_get_or_create(user=user).time_factor
+    if placement.kind == Placement.Kind.LIVE:
+        seat, secret = services.learner_live_launch(facts=facts, placement=placement, user=user,
+                                                    time_factor=time_factor)
+        return live_views.seated(seat, secret)
     attempt = services.learner_launch(facts=facts, placement=placement, user=user,
-                                      time_factor=profile_get_or_create(user=user).time_factor)
+                                      time_factor=time_factor)
     return redirect("quiz:play", public_id=attempt.public_id)
+
+
+def _instructor_live(placement: Placement, user) -> HttpResponse:
+    """The host lands on the game's host page (the projector and controls). apps.live shows a
+    game's report to its host only, so another instructor of the course is refused here and
+    pointed at the grades page, which every instructor of the course may see."""
+    try:
+        game = live_selectors.get_game_for_host(user, placement.live_game.public_id)
+    except Http404:
+        raise LaunchRefused("This live game is hosted by another instructor: only its host can "
+                            "run it or see its report. The grades sent to the LMS are on "
+                            f"/lti/results/{placement.token}/.") from None
+    return redirect("live:host", public_id=game.public_id)
 
 
 @csrf_exempt
@@ -190,13 +212,16 @@ def deep_link(request: HttpRequest) -> HttpResponse:
         raise LaunchRefused("Only an instructor of the course can add activities.")
     user = _sign_in(request, facts)
     course = services.course_for_instructor(facts=facts, user=user)
-    return _picker(request, tool_launch.get_launch_id(), course, PickForm(), 200)
+    return _picker(request, tool_launch.get_launch_id(), course, user, PickForm(), 200)
 
 
-def _picker(request, launch_id, course, form, status):
+def _picker(request, launch_id, course, user, form, status):
+    # `user` is the instructor of the launch (the picker's POST may come without our session
+    # cookie from inside the LMS's frame, so not request.user).
     return framed_by_platforms(render(request, "lti/pick.html", {
         "launch_id": launch_id, "course": course, "form": form,
         "assignments": course.cohort.assignments.select_related("topic"),
+        "games": live_selectors.unfinished_games_of(user),
         "topics": Topic.objects.order_by("name")}, status=status))
 
 
@@ -220,16 +245,16 @@ def deep_link_respond(request: HttpRequest) -> HttpResponse:
     course = services.course_for_instructor(facts=facts, user=user)
     form = PickForm(request.POST)
     if not form.is_valid():
-        return _picker(request, launch_id, course, form, 400)
+        return _picker(request, launch_id, course, user, form, 400)
     data = form.cleaned_data
     try:
         placement = services.placement_create(
             course=course, by=user, kind=data["kind"], assignment_id=data["assignment"],
             title=data["title"], topic=data["topic"] or None, count=data["count"],
-            due_at=timezone.now() + timedelta(days=data["days"]))
+            due_at=timezone.now() + timedelta(days=data["days"]), game_id=data["game"])
     except LtiError as exc:
         form.add_error(None, exc.message)
-        return _picker(request, launch_id, course, form, exc.status if exc.status != 404
+        return _picker(request, launch_id, course, user, form, exc.status if exc.status != 404
                        else 400)
     tool_launch.get_session_service().data_storage.remove_value(launch_id)  # spent
     resource = (DeepLinkResource().set_url(tool_urls(request)["launch"])
