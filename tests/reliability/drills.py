@@ -169,20 +169,22 @@ def _play(stack: Stack, pair: dict, seat: str, skip: set[int], tally: Tally,
             decided.add(number)
             if number not in skip:
                 time.sleep(rng.uniform(0.1, 0.4) * ROUND_SECONDS)
+                keys = [c["key"] for c in rnd["choices"]]  # an ordering round: every step
                 _answer(stack, path, token, pair["match"], seat, number,
-                        rng.choice(rnd["choices"])["key"], tally, deadline)
+                        rng.sample(keys, len(keys)) if rnd.get("picks") == "order"
+                        else [rng.choice(keys)], tally, deadline)
                 continue
         time.sleep(0.25)
     tally.errors.append(f"{pair['match']} {seat}: not finished in {MATCH_TIMEOUT:g} s")
 
 
-def _answer(stack: Stack, path: str, token: str, match: str, seat: str, number: int, key: str,
-            tally: Tally, deadline: float) -> None:
+def _answer(stack: Stack, path: str, token: str, match: str, seat: str, number: int,
+            keys: list[str], tally: Tally, deadline: float) -> None:
     """Post one answer until the server decides: 200 (stored, now or by an earlier try whose
     response was lost) or 409 (late or a different earlier answer)."""
     while time.monotonic() < deadline:
         status, body = _http(stack, "POST", path + "answers/", token,
-                             {"round": number, "choices": [key]}, tally)
+                             {"round": number, "choices": keys}, tally)
         if status == 200:
             with tally.lock:
                 tally.acked.add((match, seat, number))
