@@ -124,8 +124,8 @@ sbom: $(TOOLS_VENV)/.deps $(VENV)/.dev-deps
 
 # Capacity figures, each beside a floor measured in the same run (bench/). Uses DATABASE_URL and
 # REDIS_URL like the app: unset, the embedded default.
-bench: $(VENV)/.dev-deps
-	$(BIN)/python bench/run_all.py
+bench: $(VENV)/.dev-deps $(TOOLS_VENV)/.deps
+	PATH="$(CURDIR)/$(TOOLS_VENV)/bin:$$PATH" $(BIN)/python bench/run_all.py
 
 # Where a quiz answer's server time goes: py-spy samples the first web process while the quiz
 # bench runs (collapsed stacks in build/quiz-profile.txt; bench/profile_summary.py sums them).

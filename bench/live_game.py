@@ -25,7 +25,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -36,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.quiz_throughput import (  # noqa: E402
+    background,
     children,
     cpu_seconds,
     result,
@@ -219,11 +219,7 @@ def main() -> None:
     log = open(tmp / "server.log", "w")
     worker = []
     if full_stack:
-        worker = [subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", env["CELERY_QUEUE"],
-             "--concurrency", "2", "--without-gossip", "--without-mingle", "-l", "warning"],
-            cwd=ROOT, env={**env, "DB_POOL": "false", "DB_CONN_MAX_AGE": "60"},
-            stdout=subprocess.DEVNULL, stderr=log)]
+        worker = background(env, log)
         env = {**env, "DB_POOL": "true"}
     ws_port, floor_port = args.port + 1, args.port + 2
     if full_stack:  # as compose serves it: gunicorn for HTTP, daphne for websockets

@@ -117,10 +117,13 @@ class Results:
         self.refused: dict[int, int] = {}
         self.finished = 0
         self.sockets = 0
+        self.handshake_retries = 0
+        self.reconnects = 0
 
 
 async def player(api: str, token: str, ws, first: dict | None, sent: dict, seat: str,
-                 other: str, rng, spread: float, results: Results) -> None:
+                 other: str, rng, spread: float, results: Results, reconnect, sockets: list
+                 ) -> None:
     """Play a whole match: answer each round after a human-looking pause; whenever a frame shows
     that the opponent has answered round n, record how long after their POST it arrived."""
     answered: set[int] = set()
@@ -144,7 +147,15 @@ async def player(api: str, token: str, ws, first: dict | None, sent: dict, seat:
             if state.get("round") and state["opponent"]["answered"]:
                 measured.add(state["round"]["number"])
         else:
-            frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=120))
+            import websockets
+
+            try:
+                frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=120))
+            except websockets.ConnectionClosed:  # the server dropped us: reconnect and resync
+                results.reconnects += 1
+                ws, first = await reconnect()
+                sockets.append(ws)
+                continue
         now = time.perf_counter()
         state = frame.get("state") or {}
         rnd = state.get("round")
@@ -176,9 +187,19 @@ async def one_match(base: str, ws_base: str, pair: dict, start: asyncio.Event,
     api = f"{base}/api/v1/matches/{pair['match']}/"
 
     async def connect(seat: str):
-        _, ticket = await asyncio.to_thread(http, "POST", api + "ticket/", pair[seat])
-        ws = await websockets.connect(ws_base + ticket["url"], origin=base, open_timeout=60,
-                                      ping_interval=None)
+        # A player whose handshake fails under load tries again, as the app's own client does
+        # (a fresh ticket each time: a ticket is single-use); the retries are counted.
+        for attempt in range(4):
+            _, ticket = await asyncio.to_thread(http, "POST", api + "ticket/", pair[seat])
+            try:
+                ws = await websockets.connect(ws_base + ticket["url"], origin=base,
+                                              open_timeout=60, ping_interval=None)
+                break
+            except (OSError, TimeoutError, websockets.InvalidHandshake, KeyError) as exc:
+                if attempt == 3:
+                    raise RuntimeError(f"the websocket handshake failed 4 times: {exc!r}") from exc
+                results.handshake_retries += 1
+                await asyncio.sleep(0.5 * (attempt + 1))
         results.sockets += 1
         Results.opened += 1
         return ws, json.loads(await ws.recv())  # the state on connect
@@ -198,8 +219,10 @@ async def one_match(base: str, ws_base: str, pair: dict, start: asyncio.Event,
     rng = random.Random(pair["match"])
     try:
         await asyncio.gather(
-            player(api, pair["a"], ws_a, None, sent, "a", "b", rng, spread, results),
-            player(api, pair["b"], ws_b, first_b, sent, "b", "a", rng, spread, results))
+            player(api, pair["a"], ws_a, None, sent, "a", "b", rng, spread, results,
+                   lambda: connect("a"), sockets),
+            player(api, pair["b"], ws_b, first_b, sent, "b", "a", rng, spread, results,
+                   lambda: connect("b"), sockets))
     finally:
         for ws in sockets:
             await ws.close()
@@ -224,19 +247,18 @@ async def run(pairs, port: int, ws_port: int, spread: float) -> Results:
     return results
 
 
-def start_worker(env: dict) -> subprocess.Popen:
-    worker = subprocess.Popen(
-        ["nice", "-n", os.environ.get("BENCH_WORKER_NICE", "0"), sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", env["CELERY_QUEUE"],
-         "--concurrency", "2", "--without-gossip", "--without-mingle", "-l", "warning"],
-        cwd=ROOT, env={**env, "DB_POOL": "false", "DB_CONN_MAX_AGE": "60"}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
+def start_worker(env: dict, log) -> list[subprocess.Popen]:
+    """The worker and beat (bench.quiz_throughput.background), once the worker answers a ping."""
+    from bench.quiz_throughput import background
+
+    processes = background(env, log, nice=os.environ.get("BENCH_WORKER_NICE", "0"))
     from config.celery import app
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not app.control.ping(timeout=0.5):
-        if worker.poll() is not None:
+        if processes[0].poll() is not None:
             raise RuntimeError("the Celery worker did not start")
-    return worker
+    return processes
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -290,6 +312,9 @@ def main() -> None:
                         help="HTTP (gunicorn) processes on the full stack")
     parser.add_argument("--ws", type=int, default=1,
                         help="websocket (daphne) processes on the full stack")
+    parser.add_argument("--profile", metavar="PREFIX",
+                        help="py-spy (on PATH) records the websocket process into PREFIX-ws.txt "
+                             "and one HTTP process into PREFIX-web.txt during the run")
     parser.add_argument("--spread", type=float, default=10.0,
                         help="each player answers 0.3 to this many seconds into a round")
     parser.add_argument("--start-spread", type=float, default=15.0,
@@ -306,9 +331,9 @@ def main() -> None:
     processes = []
     log = tempfile.NamedTemporaryFile("w+", prefix="bench-server-", suffix=".log", delete=False)
     if full_stack:  # as docker-compose runs it: a pooled web process and a Celery worker
-        processes.append(start_worker(env))
+        processes += start_worker(env, log)
         env = {**env, "DB_POOL": "true"}
-    from bench.quiz_throughput import children, floor_table, rss_kib, serve
+    from bench.quiz_throughput import children, floor_table, rss_kib, serve, spy, spy_stop
     from bench.quiz_throughput import stop as stop_all
     from bench.wsfloor import relay_floor
 
@@ -350,13 +375,23 @@ def main() -> None:
 
         import threading
 
-        sampler = threading.Thread(target=sample)
+        # A daemon, stopped in `finally`: a failed run must not leave it keeping the bench alive.
+        sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
+        profilers = []
+        if args.profile:
+            profilers = [spy(socket_pids[0], f"{args.profile}-ws.txt")]
+            if web:
+                profilers.append(spy(children([web[0].pid])[-1], f"{args.profile}-web.txt"))
         started = time.perf_counter()
-        results = asyncio.run(run(pairs, args.port, ws_port, args.spread))
+        try:
+            results = asyncio.run(run(pairs, args.port, ws_port, args.spread))
+        finally:
+            sampling = False
+            sampler.join()
+            for profiler in profilers:
+                spy_stop(profiler)
         wall = time.perf_counter() - started
-        sampling = False
-        sampler.join()
         # The floor's POST at the run's answer rate, served as the platform's HTTP is.
         for process in reversed(processes):
             stop(process)
@@ -390,7 +425,8 @@ def main() -> None:
     print(f"answer POST -> its own HTTP response:            median {statistics.median(rs):.1f} "
           f"ms   p95 {rq[94]:.1f} ms   p99 {rq[98]:.1f} ms   max {max(rs):.1f} ms")
     print(f"matches finished {results.finished // 2}/{args.matches}, answers refused "
-          f"{results.refused or 'none'}, server tracebacks {len(errors)} ({log.name}), "
+          f"{results.refused or 'none'}, handshakes retried {results.handshake_retries}, sockets dropped and "
+          f"reconnected {results.reconnects}, server tracebacks {len(errors)} ({log.name}), "
           f"whole run {wall:.1f} s, {os.cpu_count()} cores")
     print(f"floor, same run: a bare websocket relay through the same channel layer (pairs): "
           f"median {pct(relay, 50):.1f} ms   p99 {pct(relay, 99):.1f} ms; the floor's one-INSERT "

@@ -27,6 +27,11 @@ PARTS = [
     ("play core (cards, deal, present)", "apps/play/"),
     ("cache (Redis) calls", "django_redis/"),
     ("rate limits", "ratelimit"),
+    ("head-to-head services and pushes (apps/matches)", "apps/matches/"),
+    ("live games (apps/live)", "apps/live/"),
+    ("Channels (consumers, channel layer)", "channels"),
+    ("daphne / Twisted / autobahn (websocket protocol)", "twisted/"),
+    ("Redis client", "redis/"),
 ]
 
 
@@ -48,10 +53,12 @@ def main(path: str) -> None:
     if not total:
         print("no samples")
         return
-    print(f"{total} samples of the web process")
-    print("\nshare of samples inside each part (inclusive; parts overlap):")
+    print(f"{total} samples of {path}")
+    print("\nshare of samples inside each part (inclusive; parts overlap; parts with none left "
+          "out):")
     for label, _ in PARTS:
-        print(f"  {100 * inclusive[label] / total:5.1f}%  {label}")
+        if inclusive[label]:
+            print(f"  {100 * inclusive[label] / total:5.1f}%  {label}")
     print("\nfunctions with the most samples of their own:")
     for frame, n in own.most_common(15):
         print(f"  {100 * n / total:5.1f}%  {frame[:110]}")

@@ -9,7 +9,7 @@ answers/s, p50/p99 latency and server CPU per request (from /proc, the web proce
 worker on the full stack) for both, and the ratios. Loopback only; loops are bounded in time.
 
     .venv/bin/python bench/quiz_throughput.py [--learners 16] [--seconds 20] [--web 1]
-        [--server gunicorn|daphne] [--profile FILE]  (py-spy on PATH)
+        [--server gunicorn|daphne] [--profile FILE]  (py-spy on PATH) [--rate R]
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/quiz_throughput.py
 
 Query counts per request are measured by tests/quiz/test_query_counts.py. Nothing is asserted.
@@ -81,6 +81,52 @@ def children(pids: list[int]) -> list[int]:
     return found
 
 
+def background(env: dict, log, nice: str = "0") -> list[subprocess.Popen]:
+    """The full stack's background processes as docker-compose runs them: a Celery worker (two
+    processes, on this run's own queue) and beat (its heartbeat tells the web processes that a
+    worker runs the outbox: apps.core.outbox). Outbox rows left in the bench database by earlier
+    runs, whose workers are gone, are cleared first: they are not this run's work."""
+    from apps.core.models import OutboxMessage
+
+    OutboxMessage.objects.all().delete()
+    from django.db import connections
+
+    connections.close_all()
+    schedule = Path(tempfile.mkdtemp(prefix="bench-beat-")) / "schedule"
+    common = {"cwd": ROOT, "env": {**env, "DB_POOL": "false", "DB_CONN_MAX_AGE": "60"},
+              "stdout": subprocess.DEVNULL, "stderr": log}
+    worker = subprocess.Popen(
+        ["nice", "-n", nice, sys.executable, "-m", "celery", "-A", "config", "worker", "-Q",
+         env["CELERY_QUEUE"], "--concurrency", "2", "--without-gossip", "--without-mingle",
+         "-l", "warning"], **common)
+    beat = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "warning", "--schedule",
+         str(schedule)], **common)
+    return [worker, beat]
+
+
+def spy(pid: int, path: str, seconds: float | None = None) -> subprocess.Popen:
+    """py-spy (on PATH) sampling process `pid` into `path` (collapsed stacks, bench/
+    profile_summary.py sums them), for `seconds` or until `spy_stop`."""
+    command = ["py-spy", "record", "--pid", str(pid), "--format", "raw", "--rate", "200",
+               "--gil", "--nonblocking", "--output", path]
+    if seconds:
+        command += ["--duration", str(int(seconds))]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def spy_stop(process: subprocess.Popen) -> None:
+    """Ask py-spy to stop (it writes its file on SIGINT) and wait for it."""
+    import signal
+
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def serve(project: str, port: int, processes: int, env: dict, log, server: str
           ) -> list[subprocess.Popen]:
     """`server`: "daphne" (ASGI, `processes` daphne processes sharing one socket) or "gunicorn"
@@ -139,22 +185,35 @@ def stop(processes: list[subprocess.Popen]) -> None:
 
 
 class Stats:
-    def __init__(self):
+    def __init__(self, interval: float = 0.0):
         self.lock = threading.Lock()
         self.latencies: list[float] = []
+        self.answer_latencies: list[float] = []
         self.answers = 0
         self.errors: dict[int, int] = {}
+        self.interval = interval  # seconds between one client's requests; 0: back to back
 
     def add(self, seconds: float, status: int, answer: bool = False) -> None:
         with self.lock:
             self.latencies.append(seconds)
+            if answer:
+                self.answer_latencies.append(seconds)
             if status >= 400:
                 self.errors[status] = self.errors.get(status, 0) + 1
             elif answer:
                 self.answers += 1
 
 
+_pace = threading.local()
+
+
 def request(conn, method, path, body, headers, stats, answer=False):
+    if stats.interval:  # paced (--rate): each client sends at its share of the rate
+        now = time.monotonic()
+        slot = max(getattr(_pace, "next", now), now)
+        if slot > now:
+            time.sleep(slot - now)
+        _pace.next = slot + stats.interval
     started = time.perf_counter()
     conn.request(method, path, body=json.dumps(body), headers=headers)
     response = conn.getresponse()
@@ -194,8 +253,9 @@ def floor_client(port: int, until: float, stats: Stats) -> None:
     conn.close()
 
 
-def drive(target, args_list, seconds: float, pids: list[int]) -> tuple[Stats, float, float]:
-    stats = Stats()
+def drive(target, args_list, seconds: float, pids: list[int], rate: float = 0.0
+          ) -> tuple[Stats, float, float]:
+    stats = Stats(len(args_list) / rate if rate else 0.0)
     until = time.monotonic() + seconds
     threads = [threading.Thread(target=target, args=(*a, until, stats)) for a in args_list]
     cpu_before, started = cpu_seconds(pids), time.perf_counter()
@@ -209,10 +269,14 @@ def drive(target, args_list, seconds: float, pids: list[int]) -> tuple[Stats, fl
 def line(name: str, stats: Stats, wall: float, cpu: float) -> dict:
     ms = sorted(x * 1000 for x in stats.latencies)
     q = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else ms * 99
+    answers = sorted(x * 1000 for x in stats.answer_latencies)
+    a99 = (statistics.quantiles(answers, n=100, method="inclusive")[98] if len(answers) > 1
+           else (answers or [float("nan")])[0])
     figures = {"rps": len(ms) / wall, "aps": stats.answers / wall, "p50": q[49], "p99": q[98],
-               "cpu_ms": 1000 * cpu / max(len(ms), 1)}
+               "answer_p99": a99, "cpu_ms": 1000 * cpu / max(len(ms), 1)}
+    answer_text = f" (answer POST p99 {a99:6.1f} ms)" if answers else ""
     print(f"{name:<9} {figures['rps']:8.1f} req/s  {figures['aps']:7.1f} answers/s  "
-          f"p50 {figures['p50']:6.1f} ms  p99 {figures['p99']:6.1f} ms  "
+          f"p50 {figures['p50']:6.1f} ms  p99 {figures['p99']:6.1f} ms{answer_text}  "
           f"server CPU {figures['cpu_ms']:5.2f} ms/request  errors {stats.errors or 'none'}")
     return figures
 
@@ -244,6 +308,9 @@ def main() -> None:
     parser.add_argument("--server", choices=["daphne", "gunicorn"], default="gunicorn",
                         help="HTTP server for both: daphne (ASGI) or gunicorn (WSGI, gthread)")
     parser.add_argument("--port", type=int, default=8775)
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="pace the clients to this many requests/s in all (both runs; "
+                             "e.g. half the throughput an unpaced run measured); 0: flat out")
     parser.add_argument("--profile", metavar="FILE",
                         help="record the platform's first web process with py-spy (on PATH) into "
                              "FILE (collapsed stacks; feed them to a flame graph tool)")
@@ -263,26 +330,20 @@ def main() -> None:
     log = open(tmp / "server.log", "w")
     worker = []
     if full_stack:
-        worker = [subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", env["CELERY_QUEUE"],
-             "--concurrency", "2", "--without-gossip", "--without-mingle", "-l", "warning"],
-            cwd=ROOT, env={**env, "DB_POOL": "false", "DB_CONN_MAX_AGE": "60"},
-            stdout=subprocess.DEVNULL, stderr=log)]
+        worker = background(env, log)
         env = {**env, "DB_POOL": "true"}
     servers = serve("config", args.port, args.web, env, log, args.server)
     try:
         pids = children([p.pid for p in servers + worker])
         learner_args = [(args.port, token) for token in tokens]
         drive(learner, learner_args[:2], 2, pids)  # warm up: imports, connections, caches
-        spy = None
+        profiler = None
         if args.profile:
-            spy = subprocess.Popen(["py-spy", "record", "--pid", str(pids[-1] if args.server ==
-                                    "gunicorn" else servers[0].pid), "--format",
-                                    "raw", "--rate", "200", "--gil", "--nonblocking", "--duration", str(int(args.seconds)),
-                                    "--output", args.profile], stdout=subprocess.DEVNULL)
-        platform = drive(learner, learner_args, args.seconds, pids)
-        if spy:
-            spy.wait(timeout=60)
+            profiler = spy(pids[-1] if args.server == "gunicorn" else servers[0].pid,
+                           args.profile, args.seconds)
+        platform = drive(learner, learner_args, args.seconds, pids, args.rate)
+        if profiler:
+            profiler.wait(timeout=60)
     finally:
         stop(servers + worker)
     floor_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.floor.settings"}
@@ -291,12 +352,14 @@ def main() -> None:
     try:
         pids = children([p.pid for p in servers])
         drive(floor_client, [(args.port + 1,)] * 2, 2, pids)
-        floor = drive(floor_client, [(args.port + 1,)] * args.learners, args.seconds, pids)
+        floor = drive(floor_client, [(args.port + 1,)] * args.learners, args.seconds, pids,
+                      args.rate)
     finally:
         stop(servers)
     backend = ("PostgreSQL + Redis + a Celery worker" if full_stack else
                "embedded default (SQLite)") + f", {args.web} {args.server} process(es)"
-    print(f"{args.learners} clients for {args.seconds:g} s each, {backend}, "
+    paced = f", paced to {args.rate:.0f} requests/s" if args.rate else ""
+    print(f"{args.learners} clients{paced} for {args.seconds:g} s each, {backend}, "
           f"{os.cpu_count()} cores shared by server, database and client")
     p = line("platform", *platform)
     f = line("floor", *floor)
@@ -306,7 +369,8 @@ def main() -> None:
     floor_table(env, drop=True)
     result("quiz", learners=args.learners, throughput_pct=100 * p["rps"] / f["rps"],
            cpu_ratio=p["cpu_ms"] / max(f["cpu_ms"], 1e-9), p99_ms=p["p99"],
-           floor_p99_ms=f["p99"], rps=p["rps"], floor_rps=f["rps"])
+           floor_p99_ms=f["p99"], rps=p["rps"], floor_rps=f["rps"],
+           answer_p99_ms=p["answer_p99"], rate=args.rate)
 
 
 if __name__ == "__main__":

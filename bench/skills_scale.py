@@ -189,7 +189,8 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def measure(ids: list[int], requests: int, rng: random.Random) -> None:
+def measure(ids: list[int], requests: int, rng: random.Random, profile: str | None = None
+            ) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -222,7 +223,7 @@ def measure(ids: list[int], requests: int, rng: random.Random) -> None:
           f"cpu: this process's CPU time (Django's share; the database's is not in it)")
     print(f"{'page':<48} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'p50/floor':>10} "
           f"{'cpu p50':>8} {'queries':>8}")
-    floor_p50 = None
+    floor_p50, figures = None, {}
     for label, call in rows:
         for i in range(10):
             call(i)
@@ -238,9 +239,38 @@ def measure(ids: list[int], requests: int, rng: random.Random) -> None:
             queries.add(len(ctx))
         p50 = _pct(times, 0.5)
         floor_p50 = floor_p50 or p50
+        figures[label] = (p50, _pct(times, 0.99), call)
         print(f"{label:<48} {p50:>8.2f} {_pct(times, 0.99):>8.2f} {max(times):>8.2f} "
               f"{p50 / floor_p50:>9.0f}x {_pct(cpu, 0.5):>8.2f} "
               f"{'/'.join(map(str, sorted(queries))):>8}", flush=True)
+    pages = {label: f for label, f in figures.items() if not label.startswith("floor")}
+    slowest = max(pages, key=lambda label: pages[label][1])
+    floor_figures = figures[rows[0][0]]
+    if profile:
+        _profile(slowest, pages[slowest][2], requests, profile)
+    from bench.quiz_throughput import result
+
+    result("skills", p99_ms=pages[slowest][1], slowest=slowest, p50_ms=pages[slowest][0],
+           floor_p50_ms=floor_figures[0], floor_p99_ms=floor_figures[1])
+
+
+def _profile(label: str, call, requests: int, path: str) -> None:
+    """Where the slowest page's time goes: cProfile over `requests` more of its requests (this
+    process is the server here), stats saved to `path`, the top functions printed."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for i in range(requests):
+        call(i)
+    profiler.disable()
+    profiler.dump_stats(path)
+    print(f"\nprofile of {label} ({requests} requests; {path}), by own time:")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(12)
+    print("by cumulative time, the project's own functions:")
+    stats.sort_stats("cumulative").print_stats(r"apps/", 12)
 
 
 def main() -> None:
@@ -248,6 +278,8 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=10_000)
     parser.add_argument("--answers", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200, help="per page")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="cProfile the slowest page and save the stats to FILE")
     parser.add_argument("--reuse", metavar="SQLITE_PATH", nargs="?", const="",
                         help="measure a data set an earlier run built: the SQLite file, or "
                              "nothing with DATABASE_URL")
@@ -276,7 +308,7 @@ def main() -> None:
     else:
         ids = build(args.learners, args.answers, rng)
     refresh()
-    measure(ids, args.requests, rng)
+    measure(ids, args.requests, rng, args.profile)
 
 
 if __name__ == "__main__":

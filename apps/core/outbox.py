@@ -3,9 +3,11 @@
 `outbox_enqueue()` writes the task's name and arguments into `OutboxMessage` inside the caller's
 transaction, then dispatches `core.outbox_deliver` after commit (best effort: a broker that is
 down loses only the dispatch, never the work). Delivery runs the task's body and deletes the row.
-`outbox_resend()` (beat, and the web processes' sweep) runs every row whose `due_at` has passed:
-a dispatch that was lost, a task stranded by a killed worker, a task that failed on a database
-blip. Each attempt pushes `due_at` back with exponential backoff; after MAX_ATTEMPTS the row stays
+`outbox_resend()` (beat, on the worker) runs every row whose `due_at` has passed: a dispatch that
+was lost, a task stranded by a killed worker, a task that failed on a database blip. The web
+processes' sweep runs it too, but only while no worker is running tasks
+(`outbox_resend_without_worker`): with a live worker, overdue rows mean a queue that is behind,
+and a web process doing the worker's job then would take its CPU from the requests it serves. Each attempt pushes `due_at` back with exponential backoff; after MAX_ATTEMPTS the row stays
 as a dead letter (logged) for a person to look at.
 
 Tasks sent through the outbox must be idempotent (skill updates are, per `source_key`): a task
@@ -58,6 +60,18 @@ def outbox_deliver(*, message_id: int) -> bool:
     current_app.tasks[message.task].run(*message.args)
     OutboxMessage.objects.filter(pk=message_id).delete()
     return True
+
+
+def outbox_resend_without_worker() -> int:
+    """The web processes' sweep: `outbox_resend()` on the embedded default (no broker, no worker)
+    and on the full stack while no worker is seen running tasks (no heartbeat yet, or none for
+    WORKER_STALE_SECONDS: apps.core.health); nothing while one is (beat's resend runs there)."""
+    from apps.core import health
+
+    seen = health.last_worker_heartbeat() if settings.REDIS_URL else None
+    if seen is not None and health.worker_problem(seen) is None:
+        return 0
+    return outbox_resend()
 
 
 def outbox_resend(*, now: datetime | None = None, limit: int = BATCH) -> int:

@@ -147,3 +147,11 @@ def outbox_resend_task() -> int:
 
     return outbox_resend()
 
+
+# Run by the web processes' sweep (settings.WEB_SWEEP_TASKS), not by beat.
+@shared_task(name="core.outbox_resend_without_worker")
+def outbox_resend_without_worker_task() -> int:
+    from apps.core.outbox import outbox_resend_without_worker
+
+    return outbox_resend_without_worker()
+

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from apps.core.compiled import CompiledQuery
 from apps.core.holds import questions_in_play
 from apps.matches import ratings
 from apps.matches.models import Match, MatchPlayer, Rating, RatingChange, Round, RoundAnswer
@@ -157,15 +158,33 @@ _SNAPSHOTS_KEPT = 1024
 SNAPSHOT_REUSE_SECONDS = 1.0
 
 
+# The snapshot's reads run once per match version and process, for every push: their SQL is
+# compiled once (apps.core.compiled; the marker only stands in for the match's id).
+_MATCH_ID = 2_000_000_021
+_SNAPSHOT_MATCH = CompiledQuery(
+    lambda pk: Match.objects.select_related("winner", "rematch").filter(pk=pk), _MATCH_ID)
+_SNAPSHOT_PLAYERS = CompiledQuery(
+    lambda pk: MatchPlayer.objects.filter(match_id=pk).select_related("user"), _MATCH_ID)
+_SNAPSHOT_ROUNDS = CompiledQuery(
+    lambda pk: Round.objects.filter(match_id=pk).order_by("number").values(
+        "id", "number", "state", "deadline", "closed_at"), _MATCH_ID)
+_SNAPSHOT_ANSWERS = CompiledQuery(
+    lambda pk: RoundAnswer.objects.filter(round__match_id=pk).values(
+        "round_id", "player_id", "picked", "points", "is_correct"), _MATCH_ID)
+
+
 def _load_snapshot(match: Match) -> _Snapshot:
-    match = Match.objects.select_related("winner", "rematch").get(pk=match.pk)
-    players = tuple(match.players.select_related("user"))
-    rounds = tuple(Round.objects.filter(match=match).order_by("number").values(
-        "id", "number", "state", "deadline", "closed_at"))
+    found = _SNAPSHOT_MATCH.fetch(match.pk)
+    if not found:
+        raise Match.DoesNotExist(f"match {match.pk} is gone")
+    match = found[0]
+    players = tuple(_SNAPSHOT_PLAYERS.fetch(match.pk))
+    for player in players:
+        player.match = match  # as the related manager would have set it
+    rounds = tuple(_SNAPSHOT_ROUNDS.fetch(match.pk))
     answers: dict[int, dict[int, dict]] = {}
     if rounds:
-        for a in RoundAnswer.objects.filter(round__match=match).values(
-                "round_id", "player_id", "picked", "points", "is_correct"):
+        for a in _SNAPSHOT_ANSWERS.fetch(match.pk):
             answers.setdefault(a["round_id"], {})[a["player_id"]] = a
     changes = {}
     if match.ranked and match.state == Match.State.FINISHED:

@@ -165,7 +165,8 @@ def _error(exc: QuizError) -> Response:
 def _ref(request: Request, quiz_id) -> services.AttemptRef:
     """The attempt the URL names, for the services to resolve with their first query (404 to
     anyone but its owner)."""
-    return services.AttemptRef(quiz_id, selectors.attempt_owner(user=request.user, session=None))
+    return services.AttemptRef(quiz_id, selectors.attempt_owner(user=request.user, session=None),
+                               user_id=request.user.pk)
 
 
 @extend_schema(methods=["POST"], request=QuizCreateInput,

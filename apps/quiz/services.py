@@ -10,18 +10,20 @@ same serialisation.
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from apps.bank.atlas import catalogue as atlas_catalogue
 from apps.bank.models import Question, QuestionVersion
 from apps.bank.selectors import published_versions
+from apps.core.compiled import CompiledQuery
 from apps.core.holds import questions_in_play
 from apps.core.outbox import outbox_enqueue
 from apps.play.cards import card, cards
@@ -87,6 +89,9 @@ class AttemptRef:
 
     public_id: object
     owner: Q
+    # Set when `owner` is exactly this signed-in user's attempts (no visitor attempts remembered
+    # in the session): the locking read then runs as a statement compiled once (_LOCKED_READS).
+    user_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -249,15 +254,50 @@ def _scope(attempt: QuizAttempt | AttemptRef) -> tuple[tuple[Q, ...], dict]:
     return (_through_attempt(attempt.owner),), {"attempt__public_id": attempt.public_id}
 
 
+def _locking_read(*filters: Q, **scope) -> QuerySet:
+    return (AttemptQuestion.objects.select_related("attempt", "answer")
+            .select_for_update(of=("attempt",)).order_by().filter(*filters, **scope))
+
+
+# The locking read of every answer and every move on, in the shapes the hot paths use (by the
+# attempt's id, or by its public id for its signed-in owner; one or two question numbers),
+# compiled once per process. The markers only stand in for the values while compiling.
+_N1, _N2, _ID, _USER = 32001, 32002, 2_000_000_001, 2_000_000_002
+_PUBLIC = uuid.UUID("00000000-0000-4000-8000-00000000c0de")
+_LOCKED_READS = {
+    ("attempt", 1): CompiledQuery(lambda a, n: _locking_read(attempt_id=a, number__in=[n]),
+                                  _ID, _N1),
+    ("attempt", 2): CompiledQuery(lambda a, n, m: _locking_read(attempt_id=a,
+                                                                number__in=[n, m]),
+                                  _ID, _N1, _N2),
+    ("user", 1): CompiledQuery(lambda p, u, n: _locking_read(
+        attempt__public_id=p, attempt__user_id=u, number__in=[n]), _PUBLIC, _USER, _N1),
+    ("user", 2): CompiledQuery(lambda p, u, n, m: _locking_read(
+        attempt__public_id=p, attempt__user_id=u, number__in=[n, m]), _PUBLIC, _USER, _N1, _N2),
+}
+
+
+def _locked_rows(attempt: QuizAttempt | AttemptRef, numbers: list[int]) -> list[AttemptQuestion]:
+    if isinstance(attempt, QuizAttempt) and len(numbers) <= 2:
+        return _LOCKED_READS[("attempt", len(numbers))].fetch(attempt.pk, *numbers)
+    if isinstance(attempt, AttemptRef) and attempt.user_id is not None and len(numbers) <= 2:
+        try:
+            public_id = attempt.public_id if isinstance(attempt.public_id, uuid.UUID) \
+                else uuid.UUID(str(attempt.public_id))
+        except ValueError:
+            return []
+        return _LOCKED_READS[("user", len(numbers))].fetch(public_id, attempt.user_id,
+                                                          *numbers)
+    owner, scope = _scope(attempt)
+    return list(_locking_read(*owner, number__in=numbers, **scope))
+
+
 def _locked_questions(attempt: QuizAttempt | AttemptRef, numbers: list[int]
                       ) -> tuple[QuizAttempt, dict[int, AttemptQuestion]]:
     """Lock the attempt's row and read questions `numbers` with their answers: one query. The
     attempt comes back as the questions' `attempt`, fresh under the lock. 404 for an attempt the
     caller may not touch; a number the attempt does not have is simply absent."""
-    owner, scope = _scope(attempt)
-    rows = list(AttemptQuestion.objects.select_related("attempt", "answer")
-                .select_for_update(of=("attempt",)).order_by()
-                .filter(*owner, number__in=numbers, **scope))
+    rows = _locked_rows(attempt, numbers)
     if rows:
         locked = rows[0].attempt
         for row in rows[1:]:

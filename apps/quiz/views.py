@@ -36,8 +36,11 @@ def _attempt(request: HttpRequest, public_id) -> QuizAttempt:
 
 def _ref(request: HttpRequest, public_id) -> services.AttemptRef:
     """The attempt the URL names, resolved by the service's first query (404 to outsiders)."""
+    signed_in_only = request.user.is_authenticated and not selectors.session_attempt_ids(
+        request.session)
     return services.AttemptRef(public_id, selectors.attempt_owner(user=request.user,
-                                                                  session=request.session))
+                                                                  session=request.session),
+                               user_id=request.user.pk if signed_in_only else None)
 
 
 def _refresh(request: HttpRequest, public_id) -> QuizAttempt:

@@ -198,9 +198,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_t
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0,
                                     "interval_step": 0.2, "interval_max": 0.2}
 # Web processes run these sweeps too (apps.core.sweeper), one process at a time, every this many
-# seconds (0: off), so rounds close and skill updates recover while the worker is down.
+# seconds (0: off), so rounds close and skill updates recover while the worker is down (the
+# outbox only then: apps.core.outbox.outbox_resend_without_worker).
 WEB_SWEEP_SECONDS = env_float("WEB_SWEEP_SECONDS", 2.0, minimum=0.0)
-WEB_SWEEP_TASKS = ["matches.sweep", "live.sweep", "core.outbox_resend"]
+WEB_SWEEP_TASKS = ["matches.sweep", "live.sweep", "core.outbox_resend_without_worker"]
 # /healthz: a worker heartbeat older than this is "degraded"; never seen, after the grace.
 WORKER_STALE_SECONDS = env_float("WORKER_STALE_SECONDS", 60.0, minimum=5.0)
 WORKER_STARTUP_GRACE_SECONDS = env_float("WORKER_STARTUP_GRACE_SECONDS", 120.0, minimum=0.0)

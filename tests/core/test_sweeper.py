@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from apps.core import sweeper, tasks
-from apps.core.models import OutboxMessage
+from apps.core.models import OutboxMessage, WorkerHeartbeat
 from apps.matches.models import Match, Round
 from apps.skills.models import AnswerEvent
 from tests.matches.conftest import current_round, expire_round, keys
@@ -48,8 +48,48 @@ def test_a_sweep_closes_an_overdue_round_without_any_worker(web_sweeps, match, s
     assert OutboxMessage.objects.count() == 1
     OutboxMessage.objects.update(due_at=timezone.now() - timedelta(seconds=1))
     sweeper.cache.delete(sweeper.LEADER_KEY)
-    assert sweeper.sweep_once()["core.outbox_resend"] == 1
+    assert sweeper.sweep_once()["core.outbox_resend_without_worker"] == 1
     assert AnswerEvent.objects.count() == 2  # the answer and the opponent's miss
+
+
+@pytest.fixture
+def overdue(web_sweeps, match, settings, monkeypatch):
+    """A round closed with its skill updates' dispatch lost: one overdue outbox row."""
+    match, a = match
+    settings.CELERY_ENABLED = True
+    monkeypatch.setattr(tasks, "_send_to_broker", lambda *args: None)
+    rnd = current_round(match)
+    a.post(f"/api/v1/matches/{match.public_id}/answers/",
+           {"round": rnd.number, "choices": keys(rnd)})
+    expire_round(match)
+    sweeper.sweep_once()
+    sweeper.cache.delete(sweeper.LEADER_KEY)
+    OutboxMessage.objects.update(due_at=timezone.now() - timedelta(seconds=1))
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_the_web_leaves_the_outbox_to_a_worker_that_is_running_tasks(overdue, settings):
+    settings.REDIS_URL = settings.REDIS_URL or "redis://127.0.0.1:6379/15"
+    WorkerHeartbeat.objects.create(worker="w1")
+    assert sweeper.sweep_once()["core.outbox_resend_without_worker"] == 0
+    assert OutboxMessage.objects.count() == 1 and AnswerEvent.objects.count() == 0
+
+
+def test_the_web_runs_the_outbox_once_the_worker_stops_beating(overdue, settings):
+    settings.REDIS_URL = settings.REDIS_URL or "redis://127.0.0.1:6379/15"
+    WorkerHeartbeat.objects.create(worker="w1")
+    WorkerHeartbeat.objects.update(
+        seen_at=timezone.now() - timedelta(seconds=settings.WORKER_STALE_SECONDS + 1))
+    assert sweeper.sweep_once()["core.outbox_resend_without_worker"] == 1
+    assert OutboxMessage.objects.count() == 0 and AnswerEvent.objects.count() == 2
+
+
+def test_on_the_embedded_default_the_web_runs_the_outbox_whatever_the_heartbeats(overdue,
+                                                                                settings):
+    settings.REDIS_URL = ""
+    WorkerHeartbeat.objects.create(worker="stale row from another setup")
+    assert sweeper.sweep_once()["core.outbox_resend_without_worker"] == 1
+    assert OutboxMessage.objects.count() == 0
 
 
 def test_one_process_leads_each_interval(web_sweeps, db):
