@@ -439,14 +439,19 @@ def main() -> None:
     per_socket = (peak[0] - base_rss) / max(results.sockets - base_open, 1)
     from bench.quiz_throughput import result
 
+    # The first half of the sockets open before any match starts (each challenger waits for
+    # its friend): what they add to the idle server is the cost of an open, waiting socket
+    # (an upper bound: the first connections also warm the process up). The second half opens
+    # while the matches are played: its figure adds the play's working memory.
+    per_idle = (base_rss - rss_before) / max(base_open, 1)
     result("match", matches=args.matches, p50_ms=statistics.median(ms), p99_ms=q[98],
            relay_p50_ms=pct(relay, 50), relay_p99_ms=pct(relay, 99),
-           kib_per_socket=(peak[0] - (warm or [rss_before, 0])[0]) / max(
-               results.sockets - (warm or [rss_before, 0])[1], 1),
+           kib_per_socket=per_socket, kib_per_idle_socket=per_idle,
            finished=results.finished // 2, tracebacks=len(errors))
     print(f"memory: websocket server RSS {rss_before / 1024:.0f} MiB idle, {base_rss / 1024:.0f} "
-          f"MiB with {base_open} sockets open, peak {peak[0] / 1024:.0f} MiB with "
-          f"{results.sockets}: {per_socket:.0f} KiB per further socket")
+          f"MiB with {base_open} sockets open and waiting ({per_idle:.0f} KiB each), peak "
+          f"{peak[0] / 1024:.0f} MiB with {results.sockets} while playing: {per_socket:.0f} KiB "
+          f"per further socket")
 
 
 if __name__ == "__main__":

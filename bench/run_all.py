@@ -34,6 +34,9 @@ RUNS = [
     ("quiz-half", ["bench/quiz_throughput.py", "--learners", "16", "--rate", "HALF"]),
     ("match", ["bench/match_latency.py", "--matches", MATCHES]
      + (["--profile", str(PROFILES / "match")] if PROFILE else [])),
+    # How many concurrent matches hold a push p99 of 250 ms: two smaller sizes.
+    ("match-100", ["bench/match_latency.py", "--matches", "100", "--port", "8785"]),
+    ("match-30", ["bench/match_latency.py", "--matches", "30", "--port", "8795"]),
     ("live", ["bench/live_game.py", "--players", PLAYERS, "--questions", "5", "--seconds",
               "15", "--reveal", "1"]),
     ("live-10x30", ["bench/live_game.py", "--players", "30", "--games", "10", "--questions",
@@ -49,7 +52,10 @@ TARGETS = [
     ("quiz-half", "answer_p99_ms", "speed quiz answer POST p99 at half the load, ms", 100, True),
     ("match", "p50_ms", f"head-to-head push p50 at {MATCHES} matches, ms", 25, True),
     ("match", "p99_ms", f"head-to-head push p99 at {MATCHES} matches, ms", 100, True),
-    ("match", "kib_per_socket", "memory per match socket, KiB", 64, True),
+    ("match", "kib_per_socket", "memory per further match socket while playing, KiB", 64, True),
+    ("match", "kib_per_idle_socket", "memory per open, waiting match socket, KiB", 64, True),
+    ("match-100", "p99_ms", "head-to-head push p99 at 100 matches, ms", 250, True),
+    ("match-30", "p99_ms", "head-to-head push p99 at 30 matches, ms", 250, True),
     ("live", "ack_p99_ms", f"live game answer ack p99, {PLAYERS} players, ms", 250, True),
     ("live", "reveal_p99_ms", f"live game reveal to every player p99, {PLAYERS} players, ms",
      1000, True),
@@ -63,6 +69,7 @@ TARGETS = [
 
 REFERENCES = {
     ("match", "p50_ms"): "relay_p50_ms", ("match", "p99_ms"): "relay_p99_ms",
+    ("match-100", "p99_ms"): "relay_p99_ms", ("match-30", "p99_ms"): "relay_p99_ms",
     ("live", "reveal_p99_ms"): "relay_p99_ms", ("live-10x30", "reveal_p99_ms"): "relay_p99_ms",
     ("quiz-half", "answer_p99_ms"): "floor_p99_ms",
 }
