@@ -37,11 +37,20 @@ def main() -> None:
     setup_test_environment()
     from django.db import connection
 
+    name = connection.settings_dict["NAME"]
+    # A throwaway test database, replaced if an interrupted run left one, dropped at the end.
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        measure()
+    finally:
+        connection.creation.destroy_test_db(name, verbosity=0)
+
+
+def measure() -> None:
+    from django.core.management import call_command
+
     from apps.packs.importing import preview_build
     from tests.security.hostile_inputs import HOSTILE_SHAPES
-
-    connection.creation.create_test_db(verbosity=0)
-    from django.core.management import call_command
 
     call_command("loadbank", verbosity=0)
     worst = 0.0
