@@ -425,9 +425,9 @@ def main() -> None:
     print(f"answer POST -> its own HTTP response:            median {statistics.median(rs):.1f} "
           f"ms   p95 {rq[94]:.1f} ms   p99 {rq[98]:.1f} ms   max {max(rs):.1f} ms")
     print(f"matches finished {results.finished // 2}/{args.matches}, answers refused "
-          f"{results.refused or 'none'}, handshakes retried {results.handshake_retries}, sockets dropped and "
-          f"reconnected {results.reconnects}, server tracebacks {len(errors)} ({log.name}), "
-          f"whole run {wall:.1f} s, {os.cpu_count()} cores")
+          f"{results.refused or 'none'}, handshakes retried {results.handshake_retries}, "
+          f"sockets dropped and reconnected {results.reconnects}, server tracebacks "
+          f"{len(errors)} ({log.name}), whole run {wall:.1f} s, {os.cpu_count()} cores")
     print(f"floor, same run: a bare websocket relay through the same channel layer (pairs): "
           f"median {pct(relay, 50):.1f} ms   p99 {pct(relay, 99):.1f} ms; the floor's one-INSERT "
           f"POST at the run's rate ({rate:.0f}/s): median {pct(floor_ms, 50):.1f} ms   p99 "

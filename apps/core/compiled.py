@@ -6,8 +6,9 @@ locking read of every quiz answer spent more time in Python putting their SQL to
 the database. A `CompiledQuery` asks the ORM for the SQL of a queryset shape once per database
 (with marker values in place of the real ones), keeps it, and runs it with each call's values;
 rows become model instances the way the ORM's own iterator makes them (field converters,
-select_related objects, annotations), or dicts for a `.values()` queryset. What the ORM would send and what this sends are the same
-statement, checked by tests/core/test_compiled.py on SQLite and PostgreSQL.
+select_related objects, annotations), or dicts for a `.values()` queryset. What the ORM would
+send and what this sends are the same statement, checked by tests/core/test_compiled.py on
+SQLite and PostgreSQL.
 
 Use it only for a fixed shape: `build` must make the same SQL whatever its arguments (no
 `__in` of varying length, no branches on the values); a different shape is another
@@ -61,7 +62,7 @@ class CompiledQuery:
     """`build(*markers)` returns the queryset; `markers` are sample values, each distinct and
     appearing exactly once among the compiled statement's parameters (an int within the
     field's range, a string, a UUID). `fetch(*values)` runs the statement with `values` in the
-    markers' places and returns model instances."""
+    markers' places and returns model instances (dicts for a `.values()` queryset)."""
 
     def __init__(self, build: Callable[..., QuerySet], *markers: Any):
         if len(set(map(repr, markers))) != len(markers):
@@ -128,7 +129,8 @@ class CompiledQuery:
                 slots.append((found[0][0], value_index, found[0][1]))
             columns = compiler.col_count
             fields = [s[0] for s in compiler.select[:columns]]
-            converters = tuple((position, tuple(convs), expression) for position, (convs, expression)
+            converters = tuple((position, tuple(convs), expression)
+                               for position, (convs, expression)
                                in compiler.get_converters(fields).items())
             query = queryset.query
             if issubclass(queryset._iterable_class, ValuesIterable):

@@ -7,8 +7,9 @@ down loses only the dispatch, never the work). Delivery runs the task's body and
 was lost, a task stranded by a killed worker, a task that failed on a database blip. The web
 processes' sweep runs it too, but only while no worker is running tasks
 (`outbox_resend_without_worker`): with a live worker, overdue rows mean a queue that is behind,
-and a web process doing the worker's job then would take its CPU from the requests it serves. Each attempt pushes `due_at` back with exponential backoff; after MAX_ATTEMPTS the row stays
-as a dead letter (logged) for a person to look at.
+and a web process doing the worker's job then would take its CPU from the requests it serves.
+Each attempt pushes `due_at` back with exponential backoff; after MAX_ATTEMPTS the row stays as
+a dead letter (logged) for a person to look at.
 
 Tasks sent through the outbox must be idempotent (skill updates are, per `source_key`): a task
 can run twice when its row's deletion is lost or a resend overlaps a slow first delivery.

@@ -154,4 +154,3 @@ def outbox_resend_without_worker_task() -> int:
     from apps.core.outbox import outbox_resend_without_worker
 
     return outbox_resend_without_worker()
-
