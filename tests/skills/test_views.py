@@ -16,10 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_shows_the_dashboard_with_charts_and_tables(client, world, versions):
-    record(world["learner"], versions["ml-threats-fixture-owasp-ids"], True,
-           at=timezone.now() - timedelta(hours=1))
-    record(world["learner"], versions["signing-attestation-fixture-rekor"], False,
-           at=timezone.now() - timedelta(hours=1))
+    answered = timezone.now() - timedelta(hours=1)  # yesterday in the first hour of a day
+    record(world["learner"], versions["ml-threats-fixture-owasp-ids"], True, at=answered)
+    record(world["learner"], versions["signing-attestation-fixture-rekor"], False, at=answered)
     client.force_login(world["learner"])
     response = client.get("/skills/")
     assert response.status_code == 200
@@ -30,7 +29,7 @@ def test_it_shows_the_dashboard_with_charts_and_tables(client, world, versions):
     # One chart per question a learner asks; the tables sit behind the charts.
     assert "Where am I weak? By topic" in html and "Am I improving?" in html
     assert '<details class="chart-table"><summary>Every topic as a table</summary>' in html
-    day = timezone.localdate().strftime("%Y-%m-%d")
+    day = timezone.localdate(answered).strftime("%Y-%m-%d")
     assert f'class="x-label">{day}</text>' in html  # the accuracy chart's dates on its axis
     assert '<strong class="due-count">1</strong>' in html
     assert '<strong class="streak">1</strong>' in html
