@@ -355,9 +355,31 @@ def main() -> None:
         wait_for_port(args.port)
         floor_log = open(log.name + ".floor", "w")  # its shutdown noise is not the platform's
         floor = serve("bench.floor", floor_port, 1, floor_env, floor_log, "daphne")
-        relay = sorted(1000 * x for x in asyncio.run(relay_floor(
-            f"ws://127.0.0.1:{floor_port}", f"http://127.0.0.1:{floor_port}",
-            groups=args.matches, size=2, messages=args.rounds, spacing=1.0)))
+        # The memory reference: the bare relay's server, its RSS before and at its peak with
+        # the same number of sockets (a daphne process, Channels and the same channel layer).
+        floor_pids = children([p.pid for p in floor])
+        asyncio.run(relay_floor(  # warm up first (imports, the layer's connection): not counted
+            f"ws://127.0.0.1:{floor_port}", f"http://127.0.0.1:{floor_port}", groups=1, size=2,
+            messages=1, spacing=0.1))
+        floor_rss, floor_peak, floor_sampling = rss_kib(floor_pids), [0], [True]
+
+        def sample_floor() -> None:
+            while floor_sampling[0]:
+                floor_peak[0] = max(floor_peak[0], rss_kib(floor_pids))
+                time.sleep(0.2)
+
+        import threading
+
+        floor_sampler = threading.Thread(target=sample_floor, daemon=True)
+        floor_sampler.start()
+        try:
+            relay = sorted(1000 * x for x in asyncio.run(relay_floor(
+                f"ws://127.0.0.1:{floor_port}", f"http://127.0.0.1:{floor_port}",
+                groups=args.matches, size=2, messages=args.rounds, spacing=1.0)))
+        finally:
+            floor_sampling[0] = False
+            floor_sampler.join()
+        floor_kib = (floor_peak[0] - floor_rss) / max(2 * args.matches, 1)
         stop_all(floor)
         socket_pids = children([p.pid for p in sockets])
         rss_before, peak, warm = rss_kib(socket_pids), [0], []
@@ -372,8 +394,6 @@ def main() -> None:
                 if not warm and Results.opened >= len(pairs):
                     warm.extend([rss, Results.opened])
                 time.sleep(0.2)
-
-        import threading
 
         # A daemon, stopped in `finally`: a failed run must not leave it keeping the bench alive.
         sampler = threading.Thread(target=sample, daemon=True)
@@ -447,11 +467,13 @@ def main() -> None:
     result("match", matches=args.matches, p50_ms=statistics.median(ms), p99_ms=q[98],
            relay_p50_ms=pct(relay, 50), relay_p99_ms=pct(relay, 99),
            kib_per_socket=per_socket, kib_per_idle_socket=per_idle,
+           relay_kib_per_socket=floor_kib,
            finished=results.finished // 2, tracebacks=len(errors))
     print(f"memory: websocket server RSS {rss_before / 1024:.0f} MiB idle, {base_rss / 1024:.0f} "
           f"MiB with {base_open} sockets open and waiting ({per_idle:.0f} KiB each), peak "
           f"{peak[0] / 1024:.0f} MiB with {results.sockets} while playing: {per_socket:.0f} KiB "
-          f"per further socket")
+          f"per further socket; the relay floor's server, same run: {floor_kib:.0f} KiB per "
+          f"socket")
 
 
 if __name__ == "__main__":

@@ -70,6 +70,10 @@ TARGETS = [
 REFERENCES = {
     ("match", "p50_ms"): "relay_p50_ms", ("match", "p99_ms"): "relay_p99_ms",
     ("match-100", "p99_ms"): "relay_p99_ms", ("match-30", "p99_ms"): "relay_p99_ms",
+    ("match", "kib_per_socket"): "relay_kib_per_socket",
+    ("match", "kib_per_idle_socket"): "relay_kib_per_socket",
+    ("live", "ack_p99_ms"): "relay_p99_ms", ("live-10x30", "ack_p99_ms"): "relay_p99_ms",
+    ("skills", "p99_ms"): "floor_p99_ms",
     ("live", "reveal_p99_ms"): "relay_p99_ms", ("live-10x30", "reveal_p99_ms"): "relay_p99_ms",
     ("quiz-half", "answer_p99_ms"): "floor_p99_ms",
 }
